@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages chatd needs: "build" (to build and run) or
+# "test" (also the test tools and the real IRC clients used in interop tests).
+set -e
+pkgs="build-essential autoconf automake libtool pkg-config autoconf-archive
+      libevent-dev libssl-dev libtomlplusplus-dev openssl"
+if [ "${1:-build}" = test ]; then
+  pkgs="$pkgs libcpputest-dev python3 python3-pytest tmux irssi weechat-curses weechat-headless"
+fi
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,56 @@
+#!/bin/sh
+# README command 1: install build dependencies, build chatd, write a dev
+# config and a self-signed certificate under ./var/, and run chatd in the
+# foreground with TLS on 127.0.0.1:6697 and plaintext on 127.0.0.1:6667.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sh scripts/deps.sh build
+[ -x configure ] || ./autogen.sh
+mkdir -p build
+[ -f build/Makefile ] || (cd build && ../configure -q)
+make -C build -j2 src/chatd/chatd >/dev/null
+
+mkdir -p var/tls var/data
+if [ ! -f var/tls/cert.pem ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 \
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+    -keyout var/tls/key.pem -out var/tls/cert.pem 2>/dev/null
+fi
+[ -f var/motd ] || cp etc/motd var/motd
+if [ ! -f var/chatd.conf ]; then
+  cat > var/chatd.conf <<CONF
+# Development configuration written by scripts/dev-run.sh (paths are relative to this file).
+[server]
+name = "localhost"
+network = "chatd-dev"
+data_dir = "data"
+motd_file = "motd"
+
+[channels]
+auto_join = ["#general"]
+
+[[listen]]
+address = "127.0.0.1:6667"
+tls = false
+
+[[listen]]
+address = "127.0.0.1:6697"
+tls = true
+
+[tls]
+certificate = "tls/cert.pem"
+key = "tls/key.pem"
+
+[flood]
+exempt = ["127.0.0.1", "::1"]
+CONF
+fi
+cat <<MSG
+chatd is starting in the foreground (Ctrl-C stops it). Connect with:
+  irssi:   irssi -c 127.0.0.1 -p 6697 --tls --tls_cafile $top/var/tls/cert.pem
+           (or plaintext: irssi -c 127.0.0.1 -p 6667)
+  WeeChat: /server add chatd 127.0.0.1/6697 -tls -tls_verify=off
+           /connect chatd
+MSG
+exec build/src/chatd/chatd --config var/chatd.conf --foreground

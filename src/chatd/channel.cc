@@ -1,0 +1,65 @@
+// Channel state helpers and the channel fan-out.
+#include "chatd/channel.h"
+
+#include "chatd/client.h"
+#include "libchat/wildcard.h"
+
+namespace chatd {
+
+MemberFlags* Channel::FindMember(const Client* c) {
+  auto it = members_.find(const_cast<Client*>(c));
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+bool Channel::IsOp(const Client* c) const {
+  auto it = members_.find(const_cast<Client*>(c));
+  return it != members_.end() && it->second.op;
+}
+
+std::string Channel::PrefixOf(const Client* c, bool multi_prefix) const {
+  auto it = members_.find(const_cast<Client*>(c));
+  if (it == members_.end()) return "";
+  std::string p;
+  if (it->second.op) p += '@';
+  if (it->second.voice && (multi_prefix || p.empty())) p += '+';
+  return p;
+}
+
+void Channel::Broadcast(const chat::irc::Message& msg, const Client* except, CapSet required) {
+  Outgoing out(msg);
+  for (auto& [member, flags] : members_) {
+    if (member == except || member->closing()) continue;
+    if (required != 0 && (member->caps() & required) != required) continue;
+    member->SendFanout(out);
+  }
+}
+
+std::string Channel::ModeString(bool with_params) const {
+  std::string modes = "+";
+  std::string params;
+  if (invite_only) modes += 'i';
+  if (!key.empty()) {
+    modes += 'k';
+    if (with_params) params += " " + key;
+  }
+  if (limit != 0) {
+    modes += 'l';
+    if (with_params) params += " " + std::to_string(limit);
+  }
+  if (moderated) modes += 'm';
+  if (no_external) modes += 'n';
+  if (secret) modes += 's';
+  if (topic_ops) modes += 't';
+  return modes + params;
+}
+
+bool Channel::IsBanned(const Client* c) const {
+  if (bans.empty()) return false;
+  std::string full = c->prefix();
+  for (const auto& b : bans) {
+    if (chat::irc::MaskMatch(b.mask, full)) return true;
+  }
+  return false;
+}
+
+}  // namespace chatd

@@ -1,0 +1,102 @@
+// PRIVMSG, NOTICE (RFC 2812 §3.3) and TAGMSG (IRCv3 message-tags): the
+// message fan-out, with msgid, server-time, echo-message and STATUSMSG.
+#include <ctime>
+
+#include "chatd/channel.h"
+#include "chatd/client.h"
+#include "chatd/dispatch.h"
+#include "chatd/server.h"
+#include "chatd/session.h"
+#include "libchat/casemap.h"
+
+namespace chatd {
+
+using chat::irc::Message;
+namespace irc = chat::irc;
+
+// May c speak in ch? (RFC 2811 §4.2.3 +n, §4.2.3 +m, bans)
+static bool CanSend(const Channel& ch, const Client& c) {
+  const auto& members = ch.members();
+  auto it = members.find(const_cast<Client*>(&c));
+  if (it == members.end()) return !ch.no_external && !ch.moderated && !ch.IsBanned(&c);
+  if (it->second.op || it->second.voice) return true;
+  return !ch.moderated && !ch.IsBanned(&c);
+}
+
+static void Relay(Server& server, Client& c, const Message& msg) {
+  const bool tagmsg = msg.command == "TAGMSG";
+  if (msg.params.empty() || msg.params[0].empty()) {
+    c.Numeric(irc::ERR_NORECIPIENT, {"No recipient given (" + msg.command + ")"});
+    return;
+  }
+  if (!tagmsg && (msg.params.size() < 2 || msg.params[1].empty())) {
+    c.Numeric(irc::ERR_NOTEXTTOSEND, {"No text to send"});
+    return;
+  }
+  std::vector<std::string> targets = SplitList(msg.params[0]);
+  if (targets.size() > server.config().maxtargets) {
+    c.Numeric(irc::ERR_TOOMANYTARGETS, {msg.params[0], "Too many targets"});
+    return;
+  }
+  if (!tagmsg) c.last_message_ = time(nullptr);
+  const CapSet required = tagmsg ? CapSet{kCapMessageTags} : CapSet{0};
+  for (const auto& target : targets) {
+    Message out;
+    out.tags = msg.tags;  // client-only tags, filtered in session.cc
+    out.SetTag("time", ServerTimeNow());
+    out.SetTag("msgid", server.NewMsgid());
+    out.source = c.prefix();
+    out.command = msg.command;
+    out.params.push_back(target);
+    if (!tagmsg) out.params.push_back(msg.params[1]);
+
+    // STATUSMSG: "@#chan" reaches ops, "+#chan" voiced users and ops.
+    std::size_t skip = 0;
+    while (skip < target.size() && (target[skip] == '@' || target[skip] == '+')) ++skip;
+    std::string_view name = std::string_view(target).substr(skip);
+    if (irc::IsChannelName(name)) {
+      Channel* ch = server.FindChannel(name);
+      if (ch == nullptr) {
+        c.Numeric(irc::ERR_NOSUCHCHANNEL, {std::string(name), "No such channel"});
+        continue;
+      }
+      if (!CanSend(*ch, c)) {
+        c.Numeric(irc::ERR_CANNOTSENDTOCHAN, {ch->name(), "Cannot send to channel"});
+        continue;
+      }
+      if (skip == 0) {
+        ch->Broadcast(out, &c, required);
+      } else {
+        bool voiced_too = target.find('+') < skip;
+        Outgoing fan(out);
+        for (auto& [member, flags] : ch->members()) {
+          if (member == &c || member->closing() || (required && !member->has(kCapMessageTags))) continue;
+          if (flags.op || (voiced_too && flags.voice)) member->SendFanout(fan);
+        }
+      }
+    } else {
+      Client* to = server.FindNick(target);
+      if (to == nullptr) {
+        c.Numeric(irc::ERR_NOSUCHNICK, {target, "No such nick/channel"});
+        continue;
+      }
+      if (to != &c && (!tagmsg || to->has(kCapMessageTags))) to->Send(out);
+      if (msg.command == "PRIVMSG" && !to->away().empty()) {
+        c.Numeric(irc::RPL_AWAY, {to->nick(), to->away()});
+      }
+      if (to == &c && !c.has(kCapEchoMessage)) c.Send(out);  // a message to oneself arrives once
+    }
+    if (c.has(kCapEchoMessage)) c.Send(out);
+  }
+}
+
+const std::vector<CommandSpec>& MessageCommands() {
+  static const std::vector<CommandSpec> specs = {
+      {"PRIVMSG", 0, false, 1, &Relay},
+      {"NOTICE", 0, false, 1, &Relay},
+      {"TAGMSG", 1, false, 1, &Relay},
+  };
+  return specs;
+}
+
+}  // namespace chatd

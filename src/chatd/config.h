@@ -1,0 +1,99 @@
+// chatd's configuration: the TOML file (/etc/chatd/chatd.conf) loaded into
+// plain structs. Every key has a default except [server] name and data_dir
+// and at least one [[listen]]. Documented key by key in etc/chatd.conf.
+#ifndef CHATD_CONFIG_H_
+#define CHATD_CONFIG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "libchat/status.h"
+
+namespace chatd {
+
+struct ListenConfig {
+  std::string address;  // as written: "127.0.0.1:6667", "[::]:6697", "*:6667"
+  std::string host;     // parsed: "127.0.0.1", "::", "" for any
+  uint16_t port = 0;
+  bool tls = false;
+};
+
+// A CIDR network ("127.0.0.0/8", "::1/128"; a bare address means /32 or /128).
+struct Cidr {
+  std::string text;         // as written, for messages
+  int family = 0;           // AF_INET or AF_INET6
+  unsigned char addr[16] = {};
+  int prefix = 0;
+  // True when the binary address (4 or 16 bytes, network order) of `family` is inside.
+  bool Contains(int family, const unsigned char* addr) const;
+};
+
+struct Config {
+  std::string path;  // the file this was loaded from
+
+  // [server]
+  std::string server_name;           // name, required: a hostname-like token
+  std::string network = "chatd";     // network
+  std::string data_dir;              // data_dir, required
+  std::string motd_file;             // motd_file, optional
+  std::string password;              // password, optional (PASS)
+  std::string description = "chatd"; // description: shown in WHOIS 312 / INFO
+
+  // [channels]
+  std::vector<std::string> auto_join = {"#general"};  // auto_join
+  bool register_on_create = true;                      // register_on_create
+
+  // [[listen]], at least one
+  std::vector<ListenConfig> listen;
+
+  // [tls]: required when any listener has tls = true
+  std::string tls_certificate;  // certificate: PEM chain, leaf first
+  std::string tls_key;          // key: PEM private key
+
+  // [limits]
+  std::size_t max_clients = 1024;       // max_clients
+  std::size_t max_per_ip = 16;          // max_per_ip: concurrent connections per address
+  std::size_t sendq_bytes = 1048576;    // sendq: bytes queued to a client before "SendQ exceeded"
+  std::size_t recvq_bytes = 32768;      // recvq: unprocessed input bytes before "RecvQ exceeded"
+  int registration_timeout_s = 30;      // registration_timeout (seconds)
+  int ping_interval_s = 90;             // ping_interval: idle seconds before the server PINGs
+  int ping_timeout_s = 120;             // ping_timeout: seconds to answer that PING
+  std::size_t nicklen = 30;             // nicklen
+  std::size_t channellen = 64;          // channellen
+  std::size_t topiclen = 390;           // topiclen
+  std::size_t kicklen = 255;            // kicklen
+  std::size_t awaylen = 255;            // awaylen
+  std::size_t maxtargets = 4;           // maxtargets: targets per PRIVMSG/NOTICE/TAGMSG
+  std::size_t max_channels = 50;        // max_channels: channels one client may be in
+  std::size_t monitor_max = 100;        // monitor: MONITOR list size
+  std::size_t whowas_max = 1000;        // whowas: remembered nick changes and quits
+  std::size_t list_max_bans = 100;      // max_list: bans per channel
+
+  // [flood]: a command costs penalty_ms; a client may run burst_ms ahead of
+  // the clock, after which its commands wait (RFC 1459 §8.10).
+  int penalty_ms = 1000;                // penalty_ms
+  int burst_ms = 10000;                 // burst_ms
+  std::vector<Cidr> flood_exempt;       // exempt: e.g. ["127.0.0.1", "::1"]
+
+  // [log]
+  std::string log_level = "info";       // level: debug, info, notice, warning, error
+  std::string log_target = "stderr";    // target: "stderr" or "syslog"
+  std::string log_facility = "daemon";  // facility: syslog facility name
+};
+
+// Loads and validates the file at `path`. Errors come back as
+// Status::InvalidArgument with a message "path:line: what is wrong" (line
+// omitted when unknown): TOML syntax errors, unknown keys or tables, wrong
+// types, out-of-range numbers, bad listen addresses, missing required keys.
+// Files are not opened beyond the config itself (certificates are checked
+// by tls.h).
+chat::Result<Config> LoadConfig(const std::string& path);
+
+// Same as LoadConfig but from a string; `path` is used only in messages.
+chat::Result<Config> ParseConfig(const std::string& text, const std::string& path);
+
+}  // namespace chatd
+
+#endif  // CHATD_CONFIG_H_

@@ -1,0 +1,49 @@
+// The byte pipe a Client talks through, and the events it reports back.
+// conn.cc implements it over libevent bufferevents (plain or TLS); tests can
+// implement it in memory. No protocol knowledge on either side of it.
+#ifndef CHATD_PEER_H_
+#define CHATD_PEER_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace chatd {
+
+// Receives what a Peer reads. Called only from the event loop.
+class PeerHandler {
+ public:
+  virtual ~PeerHandler() = default;
+  // One complete line, terminator stripped. The view is valid only during the call.
+  virtual void OnLine(std::string_view line) = 0;
+  // A line longer than the framer's limit was discarded (reply ERR_INPUTTOOLONG).
+  virtual void OnOverlong() = 0;
+  // False while the handler wants lines to wait in the RecvQ (flood throttle).
+  virtual bool ReadyForLines() = 0;
+  // The connection is unusable (EOF, reset, TLS failure, RecvQ or SendQ
+  // exceeded); `reason` is for the QUIT message. Called at most once, never
+  // from inside Write().
+  virtual void OnPeerLost(const std::string& reason) = 0;
+};
+
+class Peer {
+ public:
+  virtual ~Peer() = default;
+  virtual void SetHandler(PeerHandler* handler) = 0;
+  // Queues bytes for sending. If the queue passes the SendQ limit the peer is
+  // lost: OnPeerLost("SendQ exceeded") follows later, from the loop.
+  virtual void Write(std::string_view bytes) = 0;
+  // Runs lines that were held back while !ReadyForLines().
+  virtual void ResumeLines() = 0;
+  // Stops reading, flushes what is queued (bounded by a timeout) and then
+  // deletes itself. The handler is not called again. The caller must drop
+  // its pointer (release ownership) after calling this.
+  virtual void CloseAfterFlush() = 0;
+  // Remote address as text ("127.0.0.1", "2001:db8::1"); v4-mapped v6 shown as v4.
+  virtual const std::string& address() const = 0;
+  virtual bool is_tls() const = 0;
+};
+
+}  // namespace chatd
+
+#endif  // CHATD_PEER_H_

@@ -1,0 +1,321 @@
+// Server: network state and the process's life on the event loop.
+#include "chatd/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "chatd/channel.h"
+#include "chatd/client.h"
+#include "chatd/conn.h"
+#include "chatd/listener.h"
+#include "chatd/log.h"
+#include "chatd/tls.h"
+#include "libchat/casemap.h"
+#include "libchat/numerics.h"
+
+namespace chatd {
+
+using chat::irc::Fold;
+
+Server::Server(Config config) : config_(std::move(config)), started_(time(nullptr)) {}
+
+Server::~Server() {
+  clients_.clear();
+  dead_.clear();
+  listeners_.clear();
+  for (event* ev : events_) event_free(ev);
+  if (reap_ != nullptr) event_free(reap_);
+  if (base_ != nullptr) event_base_free(base_);
+}
+
+chat::Status Server::Start() {
+  base_ = event_base_new();
+  if (base_ == nullptr) return chat::Status::IOError("cannot create the event loop");
+  bool need_tls = std::any_of(config_.listen.begin(), config_.listen.end(),
+                              [](const ListenConfig& l) { return l.tls; });
+  if (need_tls) {
+    auto tls = TlsContext::Create(config_.tls_certificate, config_.tls_key);
+    if (!tls.ok()) return tls.status();
+    tls_ = std::move(tls).value();
+  }
+  for (const auto& lc : config_.listen) {
+    auto l = Listener::Create(this, lc);
+    if (!l.ok()) return l.status();
+    listeners_.push_back(std::move(l).value());
+    LOG_INFO("listening on %s%s", lc.address.c_str(), lc.tls ? " (TLS)" : "");
+  }
+  unsigned char rnd[6];
+  if (RAND_bytes(rnd, sizeof rnd) != 1) return chat::Status::IOError("no randomness for msgids");
+  static const char kHex[] = "0123456789abcdef";
+  for (unsigned char b : rnd) {
+    msgid_prefix_ += kHex[b >> 4];
+    msgid_prefix_ += kHex[b & 15];
+  }
+  LoadMotd();
+  BuildIsupport();
+  reap_ = event_new(base_, -1, 0, &Server::ReapCb, this);
+  event* tick = event_new(base_, -1, EV_PERSIST, &Server::TickCb, this);
+  timeval one{1, 0};
+  event_add(tick, &one);
+  events_.push_back(tick);
+  for (int sig : {SIGHUP, SIGTERM, SIGINT}) {
+    event* ev = evsignal_new(base_, sig, &Server::SignalCb, this);
+    event_add(ev, nullptr);
+    events_.push_back(ev);
+  }
+  return chat::Status::OK();
+}
+
+int Server::Run() {
+  event_base_dispatch(base_);
+  return exit_code_;
+}
+
+void Server::Stop(const std::string& reason) {
+  LOG_NOTICE("shutting down: %s", reason.c_str());
+  listeners_.clear();
+  std::vector<Client*> all;
+  for (auto& [id, c] : clients_) all.push_back(c.get());
+  for (Client* c : all) c->Quit(reason);
+  timeval grace{0, 300000};  // let the ERROR lines flush
+  event_base_loopexit(base_, &grace);
+}
+
+void Server::Reload() {
+  auto fresh = LoadConfig(config_.path);
+  if (!fresh.ok()) {
+    LOG_ERROR("reload: %s; keeping the running configuration", fresh.status().message().c_str());
+    return;
+  }
+  Config next = std::move(fresh).value();
+  // Listeners, the server name and data_dir need a restart; the rest applies now.
+  next.listen = config_.listen;
+  next.server_name = config_.server_name;
+  next.data_dir = config_.data_dir;
+  if (tls_ != nullptr) {
+    chat::Status s = tls_->Reload(next.tls_certificate, next.tls_key);
+    if (!s.ok()) LOG_ERROR("reload: %s; keeping the old certificate", s.ToString().c_str());
+  }
+  config_ = std::move(next);
+  LoadMotd();
+  BuildIsupport();
+  LOG_NOTICE("configuration reloaded from %s", config_.path.c_str());
+}
+
+void Server::LoadMotd() {
+  motd_.clear();
+  if (config_.motd_file.empty()) return;
+  std::ifstream in(config_.motd_file);
+  if (!in) {
+    LOG_WARNING("cannot read motd_file %s", config_.motd_file.c_str());
+    return;
+  }
+  std::string line;
+  while (motd_.size() < 500 && std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    motd_.push_back(std::string(chat::irc::TruncateUtf8(line, 400)));
+  }
+}
+
+void Server::BuildIsupport() {
+  const Config& c = config_;
+  auto n = [](std::size_t v) { return std::to_string(v); };
+  isupport_ = {
+      "AWAYLEN=" + n(c.awaylen),
+      "BOT=B",
+      std::string("CASEMAPPING=") + chat::irc::kCasemappingName,
+      "CHANLIMIT=#:" + n(c.max_channels),
+      "CHANMODES=b,k,l,imnst",
+      "CHANNELLEN=" + n(c.channellen),
+      "CHANTYPES=#",
+      "ELIST=MNU",
+      "HOSTLEN=64",
+      "KICKLEN=" + n(c.kicklen),
+      "MAXLIST=b:" + n(c.list_max_bans),
+      "MAXTARGETS=" + n(c.maxtargets),
+      "MODES=4",
+      "MONITOR=" + n(c.monitor_max),
+      "NETWORK=" + c.network,
+      "NICKLEN=" + n(c.nicklen),
+      "PREFIX=(ov)@+",
+      "STATUSMSG=@+",
+      "TARGMAX=JOIN:,PART:,KICK:1,NAMES:1,LIST:1,WHOIS:1,MONITOR:,PRIVMSG:" + n(c.maxtargets) +
+          ",NOTICE:" + n(c.maxtargets) + ",TAGMSG:" + n(c.maxtargets),
+      "TOPICLEN=" + n(c.topiclen),
+      "USERLEN=16",
+      "UTF8ONLY",
+      "WHOX",
+  };
+}
+
+void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, bool tls) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  int family = sa->sa_family;
+  unsigned char bin[16] = {};
+  if (family == AF_INET6) {
+    const auto* s6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+      family = AF_INET;
+      memcpy(bin, s6->sin6_addr.s6_addr + 12, 4);
+    } else {
+      memcpy(bin, s6->sin6_addr.s6_addr, 16);
+    }
+  } else {
+    memcpy(bin, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, 4);
+  }
+  inet_ntop(family, bin, text, sizeof text);
+  std::string address = text;
+
+  SSL* ssl = nullptr;
+  if (tls) {
+    ssl = tls_->NewSsl();
+    if (ssl == nullptr) {
+      evutil_closesocket(fd);
+      return;
+    }
+  }
+  ConnLimits limits{config_.recvq_bytes, config_.sendq_bytes};
+  auto conn = Conn::Create(base_, fd, ssl, address, limits);
+  if (conn == nullptr) return;
+  bool exempt = std::any_of(config_.flood_exempt.begin(), config_.flood_exempt.end(),
+                            [&](const Cidr& c) { return c.Contains(family, bin); });
+  uint64_t id = NextId();
+  auto client = std::make_unique<Client>(this, id, std::move(conn), exempt);
+  Client* c = client.get();
+  clients_.emplace(id, std::move(client));
+  std::size_t& from_ip = per_ip_[address];
+  ++from_ip;
+  LOG_INFO("client %llu [%s] connected%s", static_cast<unsigned long long>(id), address.c_str(),
+           tls ? " (TLS)" : "");
+  if (clients_.size() > config_.max_clients) {
+    c->Quit("Server is full");
+  } else if (from_ip > config_.max_per_ip) {
+    c->Quit("Too many connections from your address");
+  }
+}
+
+Client* Server::FindNick(std::string_view nick) const {
+  auto it = nicks_.find(Fold(nick));
+  return it == nicks_.end() ? nullptr : it->second;
+}
+
+void Server::SetNick(Client* c, const std::string& nick) {
+  if (!c->nick_.empty()) {
+    auto it = nicks_.find(Fold(c->nick_));
+    if (it != nicks_.end() && it->second == c) nicks_.erase(it);
+  }
+  c->nick_ = nick;
+  nicks_[Fold(nick)] = c;
+}
+
+void Server::RemoveClient(Client* c) {
+  if (!c->nick_.empty()) {
+    auto it = nicks_.find(Fold(c->nick_));
+    if (it != nicks_.end() && it->second == c) nicks_.erase(it);
+  }
+  for (Channel* ch : c->channels_) {
+    ch->RemoveMember(c);
+    DeleteChannelIfEmpty(ch);
+  }
+  c->channels_.clear();
+  for (const auto& folded : std::set<std::string>(c->monitoring_)) Unmonitor(c, folded);
+  auto ip = per_ip_.find(c->address());
+  if (ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
+  auto it = clients_.find(c->id());
+  if (it != clients_.end()) {
+    dead_.push_back(std::move(it->second));
+    clients_.erase(it);
+    event_active(reap_, 0, 0);
+  }
+}
+
+std::size_t Server::registered_count() const {
+  std::size_t n = 0;
+  for (const auto& [id, c] : clients_) n += c->registered() ? 1 : 0;
+  return n;
+}
+
+void Server::NoteRegistered() {
+  max_registered_ = std::max(max_registered_, registered_count());
+}
+
+Channel* Server::FindChannel(std::string_view name) const {
+  auto it = channels_.find(Fold(name));
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+Channel* Server::CreateChannel(const std::string& name) {
+  auto& slot = channels_[Fold(name)];
+  if (slot == nullptr) slot = std::make_unique<Channel>(name, time(nullptr));
+  return slot.get();
+}
+
+void Server::DeleteChannelIfEmpty(Channel* ch) {
+  if (ch->empty()) channels_.erase(Fold(ch->name()));
+}
+
+void Server::RememberNick(const Client* c) {
+  if (c->nick().empty() || config_.whowas_max == 0) return;
+  whowas_.push_front({c->nick(), c->user(), c->host(), c->realname(), time(nullptr)});
+  while (whowas_.size() > config_.whowas_max) whowas_.pop_back();
+}
+
+void Server::Monitor(Client* watcher, const std::string& folded) {
+  if (watcher->monitoring_.insert(folded).second) monitors_[folded].push_back(watcher);
+}
+
+void Server::Unmonitor(Client* watcher, const std::string& folded) {
+  if (watcher->monitoring_.erase(folded) == 0) return;
+  auto it = monitors_.find(folded);
+  if (it == monitors_.end()) return;
+  auto& v = it->second;
+  v.erase(std::remove(v.begin(), v.end(), watcher), v.end());
+  if (v.empty()) monitors_.erase(it);
+}
+
+void Server::NotifyMonitors(const std::string& nick, const std::string& prefix, bool online) {
+  auto it = monitors_.find(Fold(nick));
+  if (it == monitors_.end()) return;
+  for (Client* w : it->second) {
+    if (online) {
+      w->Numeric(chat::irc::RPL_MONONLINE, {prefix});
+    } else {
+      w->Numeric(chat::irc::RPL_MONOFFLINE, {nick});
+    }
+  }
+}
+
+std::string Server::NewMsgid() {
+  return msgid_prefix_ + "-" + std::to_string(++msgid_counter_);
+}
+
+void Server::TickCb(evutil_socket_t, short, void* arg) noexcept {
+  auto* self = static_cast<Server*>(arg);
+  time_t now = time(nullptr);
+  std::vector<Client*> all;
+  all.reserve(self->clients_.size());
+  for (auto& [id, c] : self->clients_) all.push_back(c.get());
+  for (Client* c : all) {
+    if (!c->closing()) c->Tick(now);
+  }
+}
+
+void Server::SignalCb(evutil_socket_t sig, short, void* arg) noexcept {
+  auto* self = static_cast<Server*>(arg);
+  if (sig == SIGHUP) {
+    self->Reload();
+  } else {
+    self->Stop("Server shutting down");
+  }
+}
+
+void Server::ReapCb(evutil_socket_t, short, void* arg) noexcept {
+  static_cast<Server*>(arg)->dead_.clear();
+}
+
+}  // namespace chatd

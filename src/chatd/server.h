@@ -1,0 +1,123 @@
+// Server: the network state of one chatd (clients, nick index, channels,
+// WHOWAS, MONITOR) and the process's life on its event loop (listeners,
+// signals, the once-a-second tick, reaping of closed clients).
+#ifndef CHATD_SERVER_H_
+#define CHATD_SERVER_H_
+
+#include <event2/event.h>
+
+#include <cstdint>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chatd/config.h"
+#include "libchat/status.h"
+
+namespace chatd {
+
+class Channel;
+class Client;
+class Listener;
+class TlsContext;
+
+struct WhowasEntry {
+  std::string nick, user, host, realname;
+  time_t when;
+};
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+
+  // Creates the event loop, TLS context and listeners. Errors name what
+  // failed (file, address).
+  chat::Status Start();
+  // Runs the loop until Stop(). Returns the exit status for main().
+  int Run();
+  // Graceful shutdown: ERROR to every client, then the loop exits.
+  void Stop(const std::string& reason);
+  // Re-reads the config file's reloadable parts, the TLS certificate and the MOTD.
+  void Reload();
+
+  event_base* base() const { return base_; }
+  const Config& config() const { return config_; }
+  const std::string& name() const { return config_.server_name; }
+  time_t started() const { return started_; }
+  const std::vector<std::string>& motd() const { return motd_; }
+  const std::vector<std::string>& isupport() const { return isupport_; }
+
+  // ---- connections (called by Listener)
+  void Accept(evutil_socket_t fd, const struct sockaddr* sa, int salen, bool tls);
+
+  // ---- clients
+  Client* FindNick(std::string_view nick) const;
+  // Claims `nick` for c (releasing c's old nick). Caller checked availability.
+  void SetNick(Client* c, const std::string& nick);
+  // Forgets c: nick index, channels (no messages), monitors; schedules deletion.
+  void RemoveClient(Client* c);
+  const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  std::size_t registered_count() const;
+  std::size_t max_registered() const { return max_registered_; }
+  void NoteRegistered();
+
+  // ---- channels (keyed by folded name; std::map so LIST is ordered)
+  Channel* FindChannel(std::string_view name) const;
+  Channel* CreateChannel(const std::string& name);
+  void DeleteChannelIfEmpty(Channel* ch);
+  const std::map<std::string, std::unique_ptr<Channel>>& channels() const { return channels_; }
+
+  // ---- WHOWAS (RFC 2812 §3.6.3), newest first
+  void RememberNick(const Client* c);
+  const std::deque<WhowasEntry>& whowas() const { return whowas_; }
+
+  // ---- MONITOR (https://ircv3.net/specs/extensions/monitor)
+  void Monitor(Client* watcher, const std::string& folded_nick);
+  void Unmonitor(Client* watcher, const std::string& folded_nick);
+  // Sends RPL_MONONLINE / RPL_MONOFFLINE about `nick` to its watchers.
+  void NotifyMonitors(const std::string& nick, const std::string& prefix, bool online);
+
+  // ---- ids
+  uint64_t NextId() { return next_id_++; }
+  // A unique msgid for the msgid tag (https://ircv3.net/specs/extensions/message-ids).
+  std::string NewMsgid();
+
+ private:
+  void LoadMotd();
+  void BuildIsupport();
+  static void TickCb(evutil_socket_t, short, void* arg) noexcept;
+  static void SignalCb(evutil_socket_t sig, short, void* arg) noexcept;
+  static void ReapCb(evutil_socket_t, short, void* arg) noexcept;
+
+  Config config_;
+  event_base* base_ = nullptr;
+  std::unique_ptr<TlsContext> tls_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<event*> events_;  // tick + signals, freed at exit
+  event* reap_ = nullptr;
+  time_t started_;
+  std::vector<std::string> motd_;
+  std::vector<std::string> isupport_;  // "KEY=VALUE" tokens for RPL_ISUPPORT
+  int exit_code_ = 0;
+
+  std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
+  std::vector<std::unique_ptr<Client>> dead_;  // removed this iteration, deleted by ReapCb
+  std::unordered_map<std::string, Client*> nicks_;  // folded nick -> client
+  std::map<std::string, std::unique_ptr<Channel>> channels_;
+  std::deque<WhowasEntry> whowas_;
+  std::unordered_map<std::string, std::vector<Client*>> monitors_;  // folded nick -> watchers
+  std::unordered_map<std::string, std::size_t> per_ip_;
+  std::size_t max_registered_ = 0;
+  uint64_t next_id_ = 1;
+  uint64_t msgid_counter_ = 0;
+  std::string msgid_prefix_;
+};
+
+}  // namespace chatd
+
+#endif  // CHATD_SERVER_H_
