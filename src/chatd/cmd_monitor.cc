@@ -12,22 +12,23 @@
 #include "chatd/server.h"
 #include "chatd/session.h"
 #include "libchat/casemap.h"
+#include "libchat/message.h"
 
 namespace chatd {
 
 using chat::irc::Message;
 namespace irc = chat::irc;
 
-// Longest comma-joined target list in one numeric: the spec bounds lines
-// by RFC 1459's 512 bytes, and the source, code and nick come first.
-constexpr std::size_t kMaxListPayload = 400;
-
 // Sends `items` comma-joined as "<client> :a,b,c" in as many `n` numerics
-// as needed. Sends nothing for an empty list.
-static void SendCommaList(Client& c, irc::Numeric n, const std::vector<std::string>& items) {
+// as needed, each within RFC 1459's 512 bytes (the spec's bound). Sends
+// nothing for an empty list.
+static void SendCommaList(Server& server, Client& c, irc::Numeric n, const std::vector<std::string>& items) {
+  // ":<server> 730 <client> :" and CR LF come out of the 512.
+  const std::size_t overhead = server.name().size() + c.target_nick().size() + 11;
+  const std::size_t budget = irc::kMaxBodyBytes > overhead + 64 ? irc::kMaxBodyBytes - overhead : 64;
   std::string line;
   for (const auto& item : items) {
-    if (!line.empty() && line.size() + 1 + item.size() > kMaxListPayload) {
+    if (!line.empty() && line.size() + 1 + item.size() > budget) {
       c.Numeric(n, {line});
       line.clear();
     }
@@ -53,8 +54,8 @@ static void SendStatus(Server& server, Client& c, const std::vector<std::string>
       offline.push_back(t);
     }
   }
-  SendCommaList(c, irc::RPL_MONONLINE, online);
-  SendCommaList(c, irc::RPL_MONOFFLINE, offline);
+  SendCommaList(server, c, irc::RPL_MONONLINE, online);
+  SendCommaList(server, c, irc::RPL_MONOFFLINE, offline);
 }
 
 static void MonitorAdd(Server& server, Client& c, const std::string& list) {
@@ -103,7 +104,7 @@ static void HandleMonitor(Server& server, Client& c, const Message& msg) {
       for (const auto& folded : std::set<std::string>(c.monitoring_)) server.Unmonitor(&c, folded);
       return;
     case 'L':
-      SendCommaList(c, irc::RPL_MONLIST, {c.monitoring_.begin(), c.monitoring_.end()});
+      SendCommaList(server, c, irc::RPL_MONLIST, {c.monitoring_.begin(), c.monitoring_.end()});
       c.Numeric(irc::RPL_ENDOFMONLIST, {"End of MONITOR list"});
       return;
     case 'S':

@@ -24,9 +24,6 @@ namespace chatd {
 using chat::irc::Message;
 namespace irc = chat::irc;
 
-// Longest run of list items (channels in 319) put in one numeric, so the
-// line stays under 512 bytes with the source, nick and target in front.
-constexpr std::size_t kMaxListPayload = 400;
 // Longest realname SETNAME accepts, as USER truncates it (cmd_login.cc).
 constexpr std::size_t kMaxRealname = 128;
 
@@ -181,12 +178,15 @@ static void HandleWho(Server& server, Client& c, const Message& msg) {
 // ---------------------------------------------------------------- WHOIS, WHOWAS
 
 // Sends `items` space-separated in as many `n` numerics as needed, each
-// "<client> <nick> :<items>".
-static void SendSpacedList(Client& c, irc::Numeric n, const std::string& nick,
+// "<client> <nick> :<items>" and within RFC 1459's 512 bytes.
+static void SendSpacedList(Server& server, Client& c, irc::Numeric n, const std::string& nick,
                            const std::vector<std::string>& items) {
+  // ":<server> 319 <client> <nick> :" and CR LF come out of the 512.
+  const std::size_t overhead = server.name().size() + c.target_nick().size() + nick.size() + 12;
+  const std::size_t budget = irc::kMaxBodyBytes > overhead + 64 ? irc::kMaxBodyBytes - overhead : 64;
   std::string line;
   for (const auto& item : items) {
-    if (!line.empty() && line.size() + 1 + item.size() > kMaxListPayload) {
+    if (!line.empty() && line.size() + 1 + item.size() > budget) {
       c.Numeric(n, {nick, line});
       line.clear();
     }
@@ -228,7 +228,7 @@ static void HandleWhois(Server& server, Client& c, const Message& msg) {
     chans.push_back(ch->PrefixOf(t, c.has(kCapMultiPrefix)) + ch->name());
   }
   std::sort(chans.begin(), chans.end());
-  SendSpacedList(c, irc::RPL_WHOISCHANNELS, t->nick(), chans);
+  SendSpacedList(server, c, irc::RPL_WHOISCHANNELS, t->nick(), chans);
 
   c.Numeric(irc::RPL_WHOISSERVER, {t->nick(), server.name(), server.config().description});
   if (!t->away().empty()) c.Numeric(irc::RPL_AWAY, {t->nick(), t->away()});

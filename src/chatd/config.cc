@@ -2,6 +2,8 @@
 // by key against the Config struct. The only file that includes toml++.
 #include "chatd/config.h"
 
+#include "libchat/message.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -353,7 +355,9 @@ void Loader::Limits(const toml::table& t, Config* cfg) {
     } else if (k == "sendq") {
       (void)GetNumber(node, "limits.sendq", 4096, int64_t{1} << 30, &cfg->sendq_bytes);
     } else if (k == "recvq") {
-      (void)GetNumber(node, "limits.recvq", 1024, int64_t{16} << 20, &cfg->recvq_bytes);
+      // At least one longest legal line (tags + body), or valid clients would be cut off.
+      (void)GetNumber(node, "limits.recvq", static_cast<int64_t>(chat::irc::kMaxLineBytes), int64_t{16} << 20,
+                      &cfg->recvq_bytes);
     } else if (k == "registration_timeout") {
       (void)GetNumber(node, "limits.registration_timeout", 1, 3600,
                       &cfg->registration_timeout_s);
@@ -608,7 +612,15 @@ chat::Result<Config> LoadConfig(const std::string& path) {
   const int err = ferror(f) ? errno : 0;
   fclose(f);
   if (err != 0) return chat::Status::IOError(path + ": cannot read: " + strerror(err));
-  return ParseConfig(text, path);
+  chat::Result<Config> r = ParseConfig(text, path);
+  if (r.ok()) {
+    // Absolute, so that a reload still finds the file after daemon() has
+    // changed to "/". Messages above keep the path as the operator wrote it.
+    std::error_code ec;
+    std::filesystem::path abs = std::filesystem::absolute(path, ec);
+    if (!ec) r.value().path = abs.lexically_normal().string();
+  }
+  return r;
 }
 
 }  // namespace chatd

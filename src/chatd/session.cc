@@ -57,6 +57,8 @@ void Client::OnLine(std::string_view line) {
   ping_sent_ = false;
   chat::irc::Limits limits;
   limits.utf8_only = false;  // checked below, so FAIL can name the command
+  // message-tags: a client may send at most 4094 bytes of tag data, all tags counted.
+  limits.max_tag_section = chat::irc::kMaxClientTagBytes + 2;  // plus the "@" and the space
   Message msg;
   switch (chat::irc::ParseLine(line, limits, &msg)) {
     case chat::irc::LineError::kNone:

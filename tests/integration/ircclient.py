@@ -255,7 +255,9 @@ class IRCClient:
         return True
 
     def _history(self, n=40):
-        return "\n".join("  %s %s" % (d, l) for d, l in self.log[-n:])
+        def cut(line):
+            return line if len(line) <= 200 else line[:200] + "...(%d bytes)" % len(line)
+        return "\n".join("  %s %s" % (d, cut(l)) for d, l in self.log[-n:])
 
     def expect(self, match=None, timeout=DEFAULT_TIMEOUT, params=None,
                source_nick=None, tags=None, desc=None):

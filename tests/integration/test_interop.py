@@ -15,7 +15,6 @@ import uuid
 
 import pytest
 
-from conftest import IMPL
 
 TMUX = shutil.which("tmux")
 
@@ -124,10 +123,11 @@ def test_irssi_over_tls(server, client, tmux_session, tmp_path):
     pane = tmux_session("irssi --home=%s -n irssinick" % _shq(home), _base_env(home))
     pane.wait_for("Irssi v")
     pane.keys("/connect -4 -tls -tls_cafile %s localhost %d" % (srv.cert, srv.tls_port))
-    wait_online(py, "irssinick")
     if srv.auto_join:
-        # Python is in #general too (auto-join): it sees irssi arrive.
-        py.expect("JOIN", source_nick="irssinick", params=["#general"], timeout=10)
+        # Python is in #general too (auto-join): it sees the client arrive.
+        py.expect("JOIN", source_nick="irssinick", params=["#general"], timeout=20)
+    else:
+        wait_online(py, "irssinick")
     pane.keys("/join #interop")
     py.expect("JOIN", source_nick="irssinick", params=["#interop"], timeout=15)
     pane.keys("/window goto #interop")
@@ -167,9 +167,11 @@ def test_weechat_over_tls(server, client, tmux_session, tmp_path):
         "/connect t",
     ])
     pane = tmux_session("weechat --dir %s -r %s" % (_shq(wdir), _shq(setup)), _base_env(wdir))
-    wait_online(py, "weenick")
     if srv.auto_join:
-        py.expect("JOIN", source_nick="weenick", params=["#general"], timeout=10)
+        # Python is in #general too (auto-join): it sees the client arrive.
+        py.expect("JOIN", source_nick="weenick", params=["#general"], timeout=20)
+    else:
+        wait_online(py, "weenick")
     pane.keys("/join #interop")
     py.expect("JOIN", source_nick="weenick", params=["#interop"], timeout=15)
     pane.keys("/buffer #interop")

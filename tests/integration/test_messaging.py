@@ -7,7 +7,6 @@ batch (https://ircv3.net/irc/).
 
 import datetime
 import re
-import time
 
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 MT = ["message-tags"]

@@ -508,7 +508,7 @@ TEST(MessageSerialize, SerializeOfParsedLineIsTheLine) {
       "MODE #a +kl key:with:colons 10",
       "USER u 0 * :Real Name",
       "CAP * LS :multi-prefix sasl message-tags",
-      "PRIVMSG #caf\xc3\xa9 :\xf0\x9f\x98\x80",
+      "PRIVMSG #caf\xc3\xa9 :\xf0\x9f\x98\x80 ok",
   };
   for (const char* line : lines) {
     CHECK_LINE_ERROR(LineError::kNone, Parse(line, &m));

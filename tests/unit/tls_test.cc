@@ -184,7 +184,6 @@ TEST(Tls, MismatchedKeyFails) {
   CHECK_TRUE(r.status().code() == chat::Status::Code::kInvalidArgument);
   STRCMP_CONTAINS((certs->key2 + ": private key does not match certificate " + certs->cert).c_str(),
                   r.status().message().c_str());
-  UT_PRINT(r.status().message().c_str());
 }
 
 TEST(Tls, GarbageFilesFail) {
