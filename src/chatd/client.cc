@@ -23,7 +23,8 @@ static int64_t MonotonicMs() {
 
 Client::Client(Server* server, uint64_t id, std::unique_ptr<Peer> peer, bool flood_exempt)
     : server_(server), id_(id), peer_(std::move(peer)), flood_exempt_(flood_exempt) {
-  host_ = peer_->address();
+  // An IPv6 host like "::1" would read as a trailing parameter: "0::1".
+  host_ = peer_->address()[0] == ':' ? "0" + peer_->address() : peer_->address();
   address_ = peer_->address();
   tls_ = peer_->is_tls();
   signon_ = last_message_ = last_input_ = time(nullptr);
@@ -47,6 +48,13 @@ void Client::WriteLine(const std::string& line) {
 
 void Client::Send(const Message& msg) {
   if (closing_) return;
+  if (has(kCapServerTime) && msg.FindTag("time") == nullptr) {
+    // server-time: "servers SHOULD add the time tag to all messages".
+    Message stamped = msg;
+    stamped.SetTag("time", ServerTimeNow());
+    Send(stamped);
+    return;
+  }
   if (capturing_) {
     captured_.push_back(msg);
     return;

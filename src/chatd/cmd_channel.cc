@@ -49,7 +49,8 @@ static void SendTopic(Client& c, const Channel& ch) {
   c.Numeric(irc::RPL_TOPICWHOTIME, {ch.name(), ch.topic_setter, std::to_string(ch.topic_time)});
 }
 
-void JoinChannel(Server& server, Client& c, const std::string& name, const std::string& key) {
+void JoinChannel(Server& server, Client& c, const std::string& name, const std::string& key,
+                 bool op_on_create) {
   const Config& cfg = server.config();
   if (!irc::IsValidChannelName(name, cfg.channellen)) {
     c.Numeric(irc::ERR_BADCHANMASK, {name, "Bad Channel Mask"});
@@ -85,7 +86,7 @@ void JoinChannel(Server& server, Client& c, const std::string& name, const std::
     ch = server.CreateChannel(name);
   }
   MemberFlags flags;
-  flags.op = creating;
+  flags.op = creating && op_on_create;
   ch->AddMember(&c, flags);
   c.channels_.insert(ch);
 
@@ -121,7 +122,7 @@ static void HandleJoin(Server& server, Client& c, const Message& msg) {
   std::vector<std::string> names = SplitList(msg.params[0]);
   std::vector<std::string> keys = msg.params.size() > 1 ? SplitList(msg.params[1]) : std::vector<std::string>{};
   for (std::size_t i = 0; i < names.size() && !c.closing(); ++i) {
-    JoinChannel(server, c, names[i], i < keys.size() ? keys[i] : "");
+    JoinChannel(server, c, names[i], i < keys.size() ? keys[i] : "", true);
   }
 }
 

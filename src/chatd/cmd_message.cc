@@ -23,19 +23,31 @@ static bool CanSend(const Channel& ch, const Client& c) {
   return !ch.moderated && !ch.IsBanned(&c);
 }
 
+// The longest text that keeps ":<prefix> <command> <target> :<text>\r\n"
+// within the 512-byte line limit (RFC 2812 §2.3) once the server adds the prefix.
+static std::size_t MaxText(const Client& c, const std::string& command, const std::string& target) {
+  std::size_t overhead = 1 + c.prefix().size() + 1 + command.size() + 1 + target.size() + 2 + 2;
+  return overhead >= irc::kMaxBodyBytes ? 0 : irc::kMaxBodyBytes - overhead;
+}
+
 static void Relay(Server& server, Client& c, const Message& msg) {
   const bool tagmsg = msg.command == "TAGMSG";
+  // Modern IRC, NOTICE: "the server MUST NOT send any error back" for NOTICE.
+  const bool quiet = msg.command == "NOTICE";
+  auto error = [&](irc::Numeric n, std::initializer_list<std::string_view> params) {
+    if (!quiet) c.Numeric(n, params);
+  };
   if (msg.params.empty() || msg.params[0].empty()) {
-    c.Numeric(irc::ERR_NORECIPIENT, {"No recipient given (" + msg.command + ")"});
+    error(irc::ERR_NORECIPIENT, {"No recipient given (" + msg.command + ")"});
     return;
   }
   if (!tagmsg && (msg.params.size() < 2 || msg.params[1].empty())) {
-    c.Numeric(irc::ERR_NOTEXTTOSEND, {"No text to send"});
+    error(irc::ERR_NOTEXTTOSEND, {"No text to send"});
     return;
   }
   std::vector<std::string> targets = SplitList(msg.params[0]);
   if (targets.size() > server.config().maxtargets) {
-    c.Numeric(irc::ERR_TOOMANYTARGETS, {msg.params[0], "Too many targets"});
+    error(irc::ERR_TOOMANYTARGETS, {msg.params[0], "Too many targets"});
     return;
   }
   if (!tagmsg) c.last_message_ = time(nullptr);
@@ -48,7 +60,7 @@ static void Relay(Server& server, Client& c, const Message& msg) {
     out.source = c.prefix();
     out.command = msg.command;
     out.params.push_back(target);
-    if (!tagmsg) out.params.push_back(msg.params[1]);
+    if (!tagmsg) out.params.emplace_back(irc::TruncateUtf8(msg.params[1], MaxText(c, msg.command, target)));
 
     // STATUSMSG: "@#chan" reaches ops, "+#chan" voiced users and ops.
     std::size_t skip = 0;
@@ -57,11 +69,11 @@ static void Relay(Server& server, Client& c, const Message& msg) {
     if (irc::IsChannelName(name)) {
       Channel* ch = server.FindChannel(name);
       if (ch == nullptr) {
-        c.Numeric(irc::ERR_NOSUCHCHANNEL, {std::string(name), "No such channel"});
+        error(irc::ERR_NOSUCHCHANNEL, {std::string(name), "No such channel"});
         continue;
       }
       if (!CanSend(*ch, c)) {
-        c.Numeric(irc::ERR_CANNOTSENDTOCHAN, {ch->name(), "Cannot send to channel"});
+        error(irc::ERR_CANNOTSENDTOCHAN, {ch->name(), "Cannot send to channel"});
         continue;
       }
       if (skip == 0) {
@@ -77,7 +89,7 @@ static void Relay(Server& server, Client& c, const Message& msg) {
     } else {
       Client* to = server.FindNick(target);
       if (to == nullptr) {
-        c.Numeric(irc::ERR_NOSUCHNICK, {target, "No such nick/channel"});
+        error(irc::ERR_NOSUCHNICK, {target, "No such nick/channel"});
         continue;
       }
       if (to != &c && (!tagmsg || to->has(kCapMessageTags))) to->Send(out);

@@ -77,7 +77,7 @@ static void UserMode(Server& server, Client& c, const Message& msg) {
     }
   }
   if (unknown) c.Numeric(irc::ERR_UMODEUNKNOWNFLAG, {"Unknown MODE flag"});
-  if (!changes.empty()) c.Send(changes.ToMessage(c.nick(), c.nick()));
+  if (!changes.empty()) c.Send(changes.ToMessage(c.prefix(), c.nick()));
 }
 
 static void SendBanList(Client& c, const Channel& ch) {

@@ -27,8 +27,8 @@ namespace irc = chat::irc;
 // Longest realname SETNAME accepts, as USER truncates it (cmd_login.cc).
 constexpr std::size_t kMaxRealname = 128;
 
-// A host or IP as a middle parameter: an IPv6 address such as "::1" would
-// read as a trailing parameter, so it gets a leading "0" as other servers do.
+// The raw IP as a middle parameter (WHOX 'i'): "::1" would read as a
+// trailing parameter, so it gets a leading "0" as Client's host does.
 static std::string HostParam(const std::string& host) {
   if (host.empty()) return "*";
   if (host[0] == ':') return "0" + host;
@@ -104,7 +104,7 @@ static void SendWhoReply(Server& server, Client& c, const Client& target, const 
   if (target.bot()) flags += 'B';  // BOT=B (https://ircv3.net/specs/extensions/bot-mode)
   if (ch != nullptr) flags += ch->PrefixOf(&target, c.has(kCapMultiPrefix));
   const std::string channel = ch != nullptr ? ch->name() : "*";
-  const std::string host = HostParam(target.host());
+  const std::string& host = target.host();
 
   if (!opt.whox) {
     c.Numeric(irc::RPL_WHOREPLY, {channel, target.user(), host, server.name(), target.nick(), flags,
@@ -220,7 +220,7 @@ static void HandleWhois(Server& server, Client& c, const Message& msg) {
     c.Numeric(irc::RPL_ENDOFWHOIS, {nick, "End of /WHOIS list"});
     return;
   }
-  c.Numeric(irc::RPL_WHOISUSER, {t->nick(), t->user(), HostParam(t->host()), "*", t->realname()});
+  c.Numeric(irc::RPL_WHOISUSER, {t->nick(), t->user(), t->host(), "*", t->realname()});
 
   std::vector<std::string> chans;
   for (const Channel* ch : t->channels()) {
@@ -234,7 +234,7 @@ static void HandleWhois(Server& server, Client& c, const Message& msg) {
   if (!t->away().empty()) c.Numeric(irc::RPL_AWAY, {t->nick(), t->away()});
   if (t->is_tls()) c.Numeric(irc::RPL_WHOISSECURE, {t->nick(), "is using a secure connection"});
   if (t->bot()) {
-    c.Numeric(static_cast<irc::Numeric>(335),  // RPL_WHOISBOT (IRCv3 bot-mode)
+    c.Numeric(irc::RPL_WHOISBOT,
               {t->nick(), "is a bot on " + server.config().network});
   }
   const std::string idle = std::to_string(time(nullptr) - t->last_message());
@@ -254,7 +254,7 @@ static void HandleWhowas(Server& server, Client& c, const Message& msg) {
   long sent = 0;
   for (const WhowasEntry& e : server.whowas()) {  // newest first
     if (!irc::EqualFold(e.nick, nick)) continue;
-    c.Numeric(irc::RPL_WHOWASUSER, {e.nick, e.user, HostParam(e.host), "*", e.realname});
+    c.Numeric(irc::RPL_WHOWASUSER, {e.nick, e.user, e.host, "*", e.realname});
     char when[64];
     struct tm tm;
     gmtime_r(&e.when, &tm);

@@ -41,7 +41,14 @@ Conn::Conn(event_base* base, bufferevent* bev, bool tls, std::string address,
   bufferevent_enable(bev_, EV_READ | EV_WRITE);
 }
 
+std::set<Conn*> Conn::lingering_;
+
+void Conn::DestroyLingering() {
+  while (!lingering_.empty()) delete *lingering_.begin();  // ~Conn erases it
+}
+
 Conn::~Conn() {
+  lingering_.erase(this);
   if (deferred_ != nullptr) event_free(deferred_);
   bufferevent_free(bev_);
 }
@@ -63,6 +70,7 @@ void Conn::ResumeLines() {
 void Conn::CloseAfterFlush() {
   handler_ = nullptr;
   closing_ = true;
+  lingering_.insert(this);
   bufferevent_disable(bev_, EV_READ);
   if (lost_ || evbuffer_get_length(bufferevent_get_output(bev_)) == 0) {
     event_active(deferred_, 0, 0);  // delete from the loop, not from our caller's stack

@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "chatd/peer.h"
@@ -38,6 +39,10 @@ class Conn final : public Peer {
   const std::string& address() const override { return address_; }
   bool is_tls() const override { return tls_; }
 
+  // Frees every Conn still flushing after CloseAfterFlush. Called once at
+  // shutdown, before the event base is freed.
+  static void DestroyLingering();
+
  private:
   Conn(event_base* base, bufferevent* bev, bool tls, std::string address, const ConnLimits& limits);
   static void ReadCb(bufferevent* bev, void* arg) noexcept;
@@ -59,6 +64,7 @@ class Conn final : public Peer {
   bool lost_ = false;      // handler told (or about to be)
   bool closing_ = false;   // owned by itself, flushing
   bool in_lines_ = false;  // guards re-entrant RunLines
+  static std::set<Conn*> lingering_;  // closing Conns, which own themselves
 };
 
 }  // namespace chatd

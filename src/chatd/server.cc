@@ -28,6 +28,7 @@ Server::~Server() {
   clients_.clear();
   dead_.clear();
   listeners_.clear();
+  Conn::DestroyLingering();
   for (event* ev : events_) event_free(ev);
   if (reap_ != nullptr) event_free(reap_);
   if (base_ != nullptr) event_base_free(base_);
@@ -184,19 +185,24 @@ void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, bool tls) {
   if (conn == nullptr) return;
   bool exempt = std::any_of(config_.flood_exempt.begin(), config_.flood_exempt.end(),
                             [&](const Cidr& c) { return c.Contains(family, bin); });
+  AddClient(std::move(conn), exempt);
+}
+
+Client* Server::AddClient(std::unique_ptr<Peer> peer, bool flood_exempt) {
   uint64_t id = NextId();
-  auto client = std::make_unique<Client>(this, id, std::move(conn), exempt);
+  auto client = std::make_unique<Client>(this, id, std::move(peer), flood_exempt);
   Client* c = client.get();
   clients_.emplace(id, std::move(client));
-  std::size_t& from_ip = per_ip_[address];
+  std::size_t& from_ip = per_ip_[c->address()];
   ++from_ip;
-  LOG_INFO("client %llu [%s] connected%s", static_cast<unsigned long long>(id), address.c_str(),
-           tls ? " (TLS)" : "");
+  LOG_INFO("client %llu [%s] connected%s", static_cast<unsigned long long>(id), c->address().c_str(),
+           c->is_tls() ? " (TLS)" : "");
   if (clients_.size() > config_.max_clients) {
     c->Quit("Server is full");
   } else if (from_ip > config_.max_per_ip) {
     c->Quit("Too many connections from your address");
   }
+  return c;
 }
 
 Client* Server::FindNick(std::string_view nick) const {

@@ -23,6 +23,7 @@ namespace chatd {
 class Channel;
 class Client;
 class Listener;
+class Peer;
 class TlsContext;
 
 struct WhowasEntry {
@@ -54,6 +55,10 @@ class Server {
 
   // ---- connections (called by Listener)
   void Accept(evutil_socket_t fd, const struct sockaddr* sa, int salen, bool tls);
+  // Adds a client talking through `peer` (a Conn, or an in-memory peer in
+  // tests) and applies max_clients / max_per_ip. The returned client may
+  // already be closing; it is owned by the server.
+  Client* AddClient(std::unique_ptr<Peer> peer, bool flood_exempt);
 
   // ---- clients
   Client* FindNick(std::string_view nick) const;

@@ -143,7 +143,7 @@ void TryRegister(Server& server, Client& c) {
   server.NotifyMonitors(c.nick_, c.prefix(), true);
   for (const auto& name : cfg.auto_join) {
     if (c.closing_) break;
-    JoinChannel(server, c, name, "");
+    JoinChannel(server, c, name, "", /*op_on_create=*/false);
   }
 }
 

@@ -25,8 +25,10 @@ void SendLusers(Server& server, Client& client);
 // 375/372/376, or 422 when there is no MOTD (cmd_info.cc).
 void SendMotd(Server& server, Client& client);
 // Joins `name` (creating it) with the JOIN checks and burst (cmd_channel.cc).
-// Reports failures to the client with the spec's numerics.
-void JoinChannel(Server& server, Client& client, const std::string& name, const std::string& key);
+// Reports failures to the client with the spec's numerics. The creator gets
+// +o only with op_on_create (not for server-managed auto_join channels).
+void JoinChannel(Server& server, Client& client, const std::string& name, const std::string& key,
+                 bool op_on_create);
 
 // Splits a comma-separated list (JOIN, PART, PRIVMSG targets), dropping empty items.
 std::vector<std::string> SplitList(const std::string& list);

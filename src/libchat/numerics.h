@@ -41,6 +41,7 @@ namespace chat::irc {
   X(RPL_CREATIONTIME, 329, "Modern IRC")           \
   X(RPL_WHOISACCOUNT, 330, "Modern IRC")           \
   X(RPL_NOTOPIC, 331, "RFC 1459")                  \
+  X(RPL_WHOISBOT, 335, "IRCv3 bot-mode")                  \
   X(RPL_TOPIC, 332, "RFC 1459")                    \
   X(RPL_TOPICWHOTIME, 333, "Modern IRC")           \
   X(RPL_INVITELIST, 336, "Modern IRC")             \

