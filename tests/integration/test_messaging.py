@@ -83,7 +83,9 @@ def test_no_such_channel(srv, client):
 
 
 def test_notice_never_gets_errors(srv, client):
-    """Modern IRC NOTICE: servers must not send errors back for NOTICE."""
+    """RFC 1459 §4.4.2 / Modern IRC NOTICE: "This rule applies to servers
+    too - they must not send any error reply back to the client on receipt
+    of a notice." So NOTICE to an unknown nick gets no 401."""
     a = client("alice")
     a.send("NOTICE ghost :hello?")
     got = a.sync()
@@ -331,9 +333,11 @@ def test_utf8_text_roundtrip(srv, client):
 
 
 def test_message_length_limit(srv, client):
-    """RFC 2812 §2.3: the relayed line (with the longer source prefix) must
-    still fit in 512 bytes; the server truncates or rejects, but never sends
-    an overlong line."""
+    """RFC 2812 §2.3.1: messages "SHALL NOT exceed 512 characters in length,
+    counting all characters including the trailing CR-LF". A client line of
+    exactly 512 bytes becomes longer once the server prepends the sender's
+    nick!user@host; the server must truncate (or refuse) rather than send an
+    overlong line (receivers with 512-byte buffers would cut it anywhere)."""
     a, b = pair(client)
     body = "x" * (510 - len("PRIVMSG #m :"))
     a.send("PRIVMSG #m :%s" % body)
