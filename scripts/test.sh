@@ -64,7 +64,7 @@ set -- $counts
 passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3))
 
 if [ "${CHAT_DISTCHECK:-0}" = 1 ]; then
-  if make -C "$build" distcheck DISTCHECK_CONFIGURE_FLAGS= >"$results/distcheck.log" 2>&1; then
+  if CHAT_SKIP_INTEGRATION=1 make -C "$build" distcheck DISTCHECK_CONFIGURE_FLAGS= >"$results/distcheck.log" 2>&1; then
     echo "make distcheck: passed"; passed=$((passed + 1))
   else
     echo "make distcheck: FAILED"; tail -30 "$results/distcheck.log"; failed=$((failed + 1))

@@ -668,3 +668,78 @@ def test_channel_name_too_long(srv, client):
     m = a.expect(["403", "476", "479", "366"])
     if m.command == "366":
         assert len(m.params[1]) <= n
+
+
+def test_auto_join_channel_has_no_creator_op(srv, client):
+    """chatd doc/protocol.md: auto-join channels are server-managed, the
+    first user in #general is not its operator."""
+    a = client("alice")
+    assert names_of(a, "#general") == ["alice"]
+
+
+def test_mode_query_creation_time(srv, client):
+    """Modern IRC: MODE #chan -> 324 then 329 RPL_CREATIONTIME <chan> <ts>."""
+    a = client("alice")
+    join(a, "#ct")
+    a.send("MODE #ct")
+    a.expect("324")
+    m = a.expect("329")
+    assert m.params[1] == "#ct" and m.params[2].isdigit()
+
+
+def test_mode_invalid_param(srv, client):
+    """Modern IRC 696 ERR_INVALIDMODEPARAM for `+l notanumber`; +l without a
+    parameter -> 461 or 696; nothing changes."""
+    a = client("alice")
+    join(a, "#ip")
+    a.send("MODE #ip +l notanumber")
+    assert a.expect(["696", "MODE", "461"]).command == "696"
+    a.send("MODE #ip +l")
+    assert a.expect(["696", "461", "MODE"]).command in ("696", "461")
+    a.send("MODE #ip")
+    assert "l" not in a.expect("324").params[2]
+
+
+def test_list_negated_mask(srv, client):
+    """ELIST N: `LIST !mask` lists channels not matching."""
+    a = client("alice")
+    join(a, "#keep")
+    join(a, "#drop1")
+    a.send("LIST !#drop*")
+    names = [m.params[1] for m in a.collect_until("323") if m.command == "322"]
+    assert "#keep" in names and "#drop1" not in names
+
+
+def test_invite_list(srv, client):
+    """Modern IRC: INVITE without parameters lists pending invites (336/337)."""
+    a = client("alice")
+    b = client("bob")
+    join(a, "#il")
+    mode(a, "#il +i")
+    a.send("INVITE bob #il")
+    a.expect("341")
+    b.send("INVITE")
+    msgs = b.collect_until("337")
+    assert [m.params[1] for m in msgs if m.command == "336"] == ["#il"]
+
+
+def test_invisible_hidden_from_outsiders(srv, client):
+    """+i users are left out of NAMES for non-members."""
+    a = client("alice")
+    b = client("bob")
+    join(a, "#vis")
+    a.send("MODE alice +i")
+    a.sync()
+    assert "alice" not in [n.lstrip("@+") for n in names_of(b, "#vis")]
+    join(b, "#vis")
+    assert "alice" in [n.lstrip("@+") for n in names_of(b, "#vis")]
+
+
+def test_kick_reason_defaults_to_kicker(srv, client):
+    a = client("alice")
+    b = client("bob")
+    join(a, "#k")
+    join(b, "#k")
+    a.send("KICK #k bob")
+    m = b.expect("KICK")
+    assert m.params == ["#k", "bob", "alice"]

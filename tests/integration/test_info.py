@@ -412,3 +412,13 @@ def test_idle_in_whois(srv, client):
         assert idle[0].params[2].isdigit() and idle[0].params[3].isdigit()
         assert abs(int(idle[0].params[3]) - time.time()) < 60
     assert b
+
+
+def test_setname_invalid(srv, client):
+    """IRCv3 setname: an unacceptable realname -> FAIL SETNAME INVALID_REALNAME."""
+    a = client("alice", caps=["setname"])
+    a.send("SETNAME :" + "r" * 600)
+    m = a.expect(["FAIL", "SETNAME", "417"])
+    assert m.command in ("FAIL", "417")
+    if m.command == "FAIL":
+        assert m.params[:2] == ["SETNAME", "INVALID_REALNAME"]

@@ -432,3 +432,11 @@ def test_labeled_response_other_clients_untouched(srv, client):
     assert a.expect("PRIVMSG").tags.get("label") == "mine"
     m = b.expect("PRIVMSG")
     assert "label" not in m.tags and "batch" not in m.tags
+
+
+def test_invalid_utf8_fail_reply(srv, client):
+    """IRCv3 utf8-only + chatd doc: invalid UTF-8 -> `FAIL <command> INVALID_UTF8`."""
+    a = client("alice")
+    a.send_raw(b"PRIVMSG alice :\xc3\x28 broken\r\n")
+    m = a.expect(["FAIL", "PRIVMSG"])
+    assert m.command == "FAIL" and m.params[:2] == ["PRIVMSG", "INVALID_UTF8"]

@@ -354,3 +354,14 @@ def test_closed_connection_raises(srv, client):
     assert time.monotonic() - t0 < 4.5
     with pytest.raises((ConnectionClosed, AssertionError)):
         a.expect("NEVER", timeout=1)
+
+
+def test_nul_gets_unknown_error(srv, client):
+    """chatd doc/protocol.md: lines containing NUL get 400 ERR_UNKNOWNERROR
+    (RFC 2812 §2.3.1 forbids NUL); the connection stays open."""
+    a = client("alice")
+    a.send_raw(b"PRIVMSG alice :a\x00b\r\n")
+    m = a.expect(["400", "PRIVMSG", "ERROR"])
+    assert m.command == "400"
+    a.send("PING :ok")
+    assert a.expect("PONG").params[-1] == "ok"
