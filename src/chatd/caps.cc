@@ -7,15 +7,21 @@ namespace chatd {
 
 const std::vector<CapInfo>& AllCaps() {
   static const std::vector<CapInfo> caps = {
+      {kCapAccountNotify, "account-notify", nullptr},
+      {kCapAccountTag, "account-tag", nullptr},
       {kCapAwayNotify, "away-notify", nullptr},
       {kCapBatch, "batch", nullptr},
       {kCapCapNotify, "cap-notify", nullptr},
+      {kCapRoster, "chatd.dev/roster", nullptr},
+      {kCapAccountRegistration, "draft/account-registration", "before-connect,custom-account-name"},
+      {kCapChathistory, "draft/chathistory", nullptr},
       {kCapEchoMessage, "echo-message", nullptr},
       {kCapExtendedJoin, "extended-join", nullptr},
       {kCapInviteNotify, "invite-notify", nullptr},
       {kCapLabeledResponse, "labeled-response", nullptr},
       {kCapMessageTags, "message-tags", nullptr},
       {kCapMultiPrefix, "multi-prefix", nullptr},
+      {kCapSasl, "sasl", "PLAIN,SCRAM-SHA-256"},
       {kCapServerTime, "server-time", nullptr},
       {kCapSetname, "setname", nullptr},
       {kCapStandardReplies, "standard-replies", nullptr},
@@ -35,6 +41,7 @@ static bool TagAllowed(const std::string& key, CapSet caps) {
   if (key == "time") return caps & kCapServerTime;
   if (key == "batch") return caps & kCapBatch;
   if (key == "label") return caps & kCapLabeledResponse;
+  if (key == "account") return caps & kCapAccountTag;
   return caps & kCapMessageTags;
 }
 
@@ -51,7 +58,8 @@ std::string SerializeFor(const chat::irc::Message& msg, CapSet caps) {
 
 int Outgoing::ClassOf(CapSet caps) {
   return ((caps & kCapMessageTags) ? 1 : 0) | ((caps & kCapServerTime) ? 2 : 0) |
-         ((caps & kCapBatch) ? 4 : 0) | ((caps & kCapLabeledResponse) ? 8 : 0);
+         ((caps & kCapBatch) ? 4 : 0) | ((caps & kCapLabeledResponse) ? 8 : 0) |
+         ((caps & kCapAccountTag) ? 16 : 0);
 }
 
 const std::string& Outgoing::For(CapSet caps) {

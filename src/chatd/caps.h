@@ -29,6 +29,12 @@ enum Cap : CapSet {
   kCapSetname = 1u << 10,         // setname
   kCapUserhostInNames = 1u << 11, // userhost-in-names
   kCapStandardReplies = 1u << 12, // standard-replies (informational)
+  kCapSasl = 1u << 13,            // sasl (IRCv3 SASL 3.2)
+  kCapAccountNotify = 1u << 14,   // account-notify
+  kCapAccountTag = 1u << 15,      // account-tag
+  kCapChathistory = 1u << 16,     // draft/chathistory
+  kCapAccountRegistration = 1u << 17,  // draft/account-registration
+  kCapRoster = 1u << 18,          // chatd.dev/roster (ours, doc/protocol.md)
 };
 
 struct CapInfo {
@@ -44,11 +50,13 @@ const CapInfo* FindCap(std::string_view name);
 
 // The caps that change how tags are serialized; a message is serialized once
 // per distinct value of (caps & kTagCaps) among its receivers.
-inline constexpr CapSet kTagCaps = kCapMessageTags | kCapServerTime | kCapBatch | kCapLabeledResponse;
+inline constexpr CapSet kTagCaps =
+    kCapMessageTags | kCapServerTime | kCapBatch | kCapLabeledResponse | kCapAccountTag;
 
 // msg as a wire line for a receiver with `caps`: tags the receiver hasn't
 // negotiated are dropped (time needs server-time, batch needs batch, label
-// needs labeled-response, everything else needs message-tags).
+// needs labeled-response, account needs account-tag, everything else needs
+// message-tags).
 std::string SerializeFor(const chat::irc::Message& msg, CapSet caps);
 
 // One message for many receivers: serializes lazily, once per tag-cap class.
@@ -60,7 +68,7 @@ class Outgoing {
   const std::string& For(CapSet caps);
 
  private:
-  static constexpr int kClasses = 16;  // 2^popcount(kTagCaps)
+  static constexpr int kClasses = 32;  // 2^popcount(kTagCaps)
   static int ClassOf(CapSet caps);
   const chat::irc::Message& msg_;
   std::string lines_[kClasses];

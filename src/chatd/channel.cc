@@ -2,6 +2,7 @@
 #include "chatd/channel.h"
 
 #include "chatd/client.h"
+#include "libchat/casemap.h"
 #include "libchat/wildcard.h"
 
 namespace chatd {
@@ -15,6 +16,8 @@ bool Channel::IsOp(const Client* c) const {
   auto it = members_.find(const_cast<Client*>(c));
   return it != members_.end() && it->second.op;
 }
+
+bool Channel::CanModerate(const Client* c) const { return IsOp(c) || c->admin(); }
 
 std::string Channel::PrefixOf(const Client* c, bool multi_prefix) const {
   auto it = members_.find(const_cast<Client*>(c));
@@ -51,6 +54,28 @@ std::string Channel::ModeString(bool with_params) const {
   if (secret) modes += 's';
   if (topic_ops) modes += 't';
   return modes + params;
+}
+
+bool Channel::InRoster(std::string_view account) const {
+  for (const auto& a : roster) {
+    if (chat::irc::EqualFold(a, account)) return true;
+  }
+  return false;
+}
+
+void Channel::AddToRoster(const std::string& account) {
+  if (!account.empty() && !InRoster(account)) roster.push_back(account);
+}
+
+bool Channel::RemoveFromRoster(std::string_view account) {
+  op_accounts.erase(chat::irc::Fold(account));
+  for (auto it = roster.begin(); it != roster.end(); ++it) {
+    if (chat::irc::EqualFold(*it, account)) {
+      roster.erase(it);
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Channel::IsBanned(const Client* c) const {

@@ -33,6 +33,7 @@ class Channel {
 
   const std::string& name() const { return name_; }
   time_t created() const { return created_; }
+  void set_created(time_t t) { created_ = t; }
 
   // ---- members (keyed by Client*, stable while the client is in the channel)
   const std::map<Client*, MemberFlags>& members() const { return members_; }
@@ -44,6 +45,8 @@ class Channel {
   // "@", "+", "@+" (multi-prefix) or "" for c's status in this channel.
   std::string PrefixOf(const Client* c, bool multi_prefix) const;
   bool IsOp(const Client* c) const;
+  // May c change modes, topic, invite and kick here: an op, or a server admin.
+  bool CanModerate(const Client* c) const;
 
   // ---- fan-out: the hot path. Sends msg to every member except `except`
   // (may be null), serializing once per tag-capability class. When
@@ -65,6 +68,18 @@ class Channel {
   std::string topic;
   std::string topic_setter;
   time_t topic_time = 0;
+
+  // ---- registration (accounts). A registered channel persists in the store
+  // with its roster and survives being empty; an unregistered one vanishes.
+  bool registered = false;
+  std::string owner;                 // account; empty for server-owned (auto_join)
+  std::vector<std::string> roster;   // member accounts (display names), join order
+  std::set<std::string> op_accounts; // folded accounts that get +o on join
+  std::set<std::string> invited_accounts;  // folded accounts invited (persisting +i invites)
+  bool InRoster(std::string_view account) const;
+  void AddToRoster(const std::string& account);
+  // Removes `account` (any case) from the roster and its op grant; true if it was there.
+  bool RemoveFromRoster(std::string_view account);
 
   // ---- bans and invites
   std::vector<ListEntry> bans;

@@ -28,6 +28,7 @@ Client::Client(Server* server, uint64_t id, std::unique_ptr<Peer> peer, bool flo
   address_ = peer_->address();
   tls_ = peer_->is_tls();
   signon_ = last_message_ = last_input_ = time(nullptr);
+  guest_key_ = "~" + server_->run_id() + "." + std::to_string(id_);
   peer_->SetHandler(this);
 }
 

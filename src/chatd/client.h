@@ -50,6 +50,14 @@ class Client final : public PeerHandler {
   bool has(Cap c) const { return (caps_ & c) != 0; }
   const std::string& away() const { return away_; }
   bool invisible() const { return mode_invisible_; }
+  // The logged-in account's display name, empty for guests.
+  const std::string& account() const { return account_; }
+  // A guest's identity for direct-message history: unique to this
+  // connection (and server run), so a later guest with the same nick can't
+  // read it. "~<run id>.<client id>".
+  const std::string& guest_key() const { return guest_key_; }
+  bool logged_in() const { return !account_.empty(); }
+  bool admin() const { return admin_; }
   bool bot() const { return mode_bot_; }
   time_t signon() const { return signon_; }
   time_t last_message() const { return last_message_; }
@@ -108,6 +116,7 @@ class Client final : public PeerHandler {
   bool flood_exempt_;
   std::string address_;
   bool tls_ = false;
+  std::string guest_key_;
 
  public:  // state written by the command handlers (they are this class's logic, split by topic)
   std::string nick_;
@@ -126,6 +135,15 @@ class Client final : public PeerHandler {
   bool mode_bot_ = false;
   std::set<Channel*> channels_;
   std::set<std::string> monitoring_;  // folded nicks this client MONITORs
+  std::string account_;          // logged-in account (display name), empty for guests
+  bool admin_ = false;           // account role "admin": server operator privileges
+  // SASL exchange in progress (IRCv3 SASL 3.2): mechanism, pending base64
+  // chunks, and the mechanism's state (cmd_account.cc).
+  std::string sasl_mech_;
+  std::string sasl_buffer_;
+  std::shared_ptr<void> sasl_state_;
+  int sasl_step_ = 0;
+  std::string sasl_account_;     // account being authenticated
   time_t signon_;
   time_t last_message_;  // last PRIVMSG/NOTICE, for WHOIS idle
   time_t last_input_;    // last line of any kind, for PING

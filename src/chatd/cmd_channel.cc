@@ -63,8 +63,12 @@ void JoinChannel(Server& server, Client& c, const std::string& name, const std::
     return;
   }
   bool creating = ch == nullptr;
-  if (!creating) {
-    bool invited = ch->invited.count(irc::Fold(c.nick())) != 0;
+  const std::string folded_account = irc::Fold(c.account());
+  // Roster members of a registered channel are members: they pass +i/+k/+l.
+  bool roster_member = !creating && ch->registered && c.logged_in() && ch->InRoster(c.account());
+  if (!creating && !roster_member) {
+    bool invited = ch->invited.count(irc::Fold(c.nick())) != 0 ||
+                   (c.logged_in() && ch->invited_accounts.count(folded_account) != 0);
     if (ch->invite_only && !invited) {
       c.Numeric(irc::ERR_INVITEONLYCHAN, {ch->name(), "Cannot join channel (+i)"});
       return;
@@ -81,17 +85,28 @@ void JoinChannel(Server& server, Client& c, const std::string& name, const std::
       c.Numeric(irc::ERR_CHANNELISFULL, {ch->name(), "Cannot join channel (+l)"});
       return;
     }
-    ch->invited.erase(irc::Fold(c.nick()));
-  } else {
-    ch = server.CreateChannel(name);
   }
+  if (creating) ch = server.CreateChannel(name);
+  ch->invited.erase(irc::Fold(c.nick()));
+  bool roster_changed = ch->invited_accounts.erase(folded_account) != 0;
   MemberFlags flags;
-  flags.op = creating && op_on_create;
+  flags.op = (creating && op_on_create) || (ch->registered && c.logged_in() && ch->op_accounts.count(folded_account));
   ch->AddMember(&c, flags);
   c.channels_.insert(ch);
+  // A channel created by a logged-in account is registered to it (as in
+  // team chat apps); a guest's channel stays ephemeral unless allowed.
+  if (creating && op_on_create && cfg.register_on_create && (c.logged_in() || cfg.guests_register_channels)) {
+    server.RegisterChannel(ch, c.account());
+  }
+  if (ch->registered && c.logged_in() && !ch->InRoster(c.account())) {
+    ch->AddToRoster(c.account());
+    roster_changed = true;
+  }
+  if (roster_changed) server.SaveChannel(ch);
 
   Message plain = MakeEvent(c.prefix(), "JOIN", {ch->name()});
-  Message extended = MakeEvent(c.prefix(), "JOIN", {ch->name(), "*", c.realname()});
+  Message extended =
+      MakeEvent(c.prefix(), "JOIN", {ch->name(), c.logged_in() ? c.account() : "*", c.realname()});
   Outgoing plain_out(plain), extended_out(extended);
   Message away;
   if (!c.away().empty()) away = MakeEvent(c.prefix(), "AWAY", {c.away()});
@@ -105,12 +120,14 @@ void JoinChannel(Server& server, Client& c, const std::string& name, const std::
   SendNames(c, ch, ch->name());
 }
 
+// PART is leaving for good: the account also leaves a registered channel's roster.
 static void PartOne(Server& server, Client& c, Channel* ch, const std::string& reason) {
   Message part = reason.empty() ? MakeEvent(c.prefix(), "PART", {ch->name()})
                                 : MakeEvent(c.prefix(), "PART", {ch->name(), reason});
   ch->Broadcast(part, nullptr);
   ch->RemoveMember(&c);
   c.channels_.erase(ch);
+  if (ch->registered && c.logged_in() && ch->RemoveFromRoster(c.account())) server.SaveChannel(ch);
   server.DeleteChannelIfEmpty(ch);
 }
 
@@ -159,7 +176,7 @@ static void HandleTopic(Server& server, Client& c, const Message& msg) {
     c.Numeric(irc::ERR_NOTONCHANNEL, {ch->name(), "You're not on that channel"});
     return;
   }
-  if (ch->topic_ops && !ch->IsOp(&c)) {
+  if (ch->topic_ops && !ch->CanModerate(&c)) {
     c.Numeric(irc::ERR_CHANOPRIVSNEEDED, {ch->name(), "You're not channel operator"});
     return;
   }
@@ -167,6 +184,7 @@ static void HandleTopic(Server& server, Client& c, const Message& msg) {
   ch->topic_setter = c.prefix();
   ch->topic_time = time(nullptr);
   ch->Broadcast(MakeEvent(c.prefix(), "TOPIC", {ch->name(), ch->topic}), nullptr);
+  server.SaveChannel(ch);
 }
 
 static void HandleNames(Server& server, Client& c, const Message& msg) {
@@ -241,7 +259,7 @@ static void HandleInvite(Server& server, Client& c, const Message& msg) {
     c.Numeric(irc::ERR_NOTONCHANNEL, {ch->name(), "You're not on that channel"});
     return;
   }
-  if (ch->invite_only && !ch->IsOp(&c)) {
+  if (ch->invite_only && !ch->CanModerate(&c)) {
     c.Numeric(irc::ERR_CHANOPRIVSNEEDED, {ch->name(), "You're not channel operator"});
     return;
   }
@@ -254,6 +272,10 @@ static void HandleInvite(Server& server, Client& c, const Message& msg) {
     return;
   }
   ch->invited.insert(irc::Fold(target->nick()));
+  if (ch->registered && target->logged_in()) {  // invites to accounts persist
+    ch->invited_accounts.insert(irc::Fold(target->account()));
+    server.SaveChannel(ch);
+  }
   c.Numeric(irc::RPL_INVITING, {target->nick(), ch->name()});
   if (!target->away().empty()) c.Numeric(irc::RPL_AWAY, {target->nick(), target->away()});
   Message invite = MakeEvent(c.prefix(), "INVITE", {target->nick(), ch->name()});
@@ -273,11 +295,11 @@ static void HandleKick(Server& server, Client& c, const Message& msg) {
     c.Numeric(irc::ERR_NOSUCHCHANNEL, {msg.params[0], "No such channel"});
     return;
   }
-  if (!ch->HasMember(&c)) {
+  if (!ch->HasMember(&c) && !c.admin()) {
     c.Numeric(irc::ERR_NOTONCHANNEL, {ch->name(), "You're not on that channel"});
     return;
   }
-  if (!ch->IsOp(&c)) {
+  if (!ch->CanModerate(&c)) {
     c.Numeric(irc::ERR_CHANOPRIVSNEEDED, {ch->name(), "You're not channel operator"});
     return;
   }
@@ -294,7 +316,10 @@ static void HandleKick(Server& server, Client& c, const Message& msg) {
     ch->Broadcast(MakeEvent(c.prefix(), "KICK", {channel_name, target->nick(), reason}), nullptr);
     ch->RemoveMember(target);
     target->channels_.erase(ch);
-    if (ch->empty()) {
+    if (ch->registered && target->logged_in() && ch->RemoveFromRoster(target->account())) {
+      server.SaveChannel(ch);
+    }
+    if (ch->empty() && !ch->registered) {
       server.DeleteChannelIfEmpty(ch);
       break;
     }

@@ -38,6 +38,10 @@ static void HandleNick(Server& server, Client& c, const Message& msg) {
     return;
   }
   if (nick == c.nick()) return;  // no change at all
+  if (c.registered() && NickReserved(server, c, nick)) {
+    c.Numeric(irc::ERR_NICKNAMEINUSE, {nick, "Nickname is reserved by a registered account"});
+    return;
+  }
   if (!c.registered()) {
     server.SetNick(&c, nick);
     TryRegister(server, c);

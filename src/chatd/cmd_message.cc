@@ -5,14 +5,49 @@
 #include "chatd/channel.h"
 #include "chatd/client.h"
 #include "chatd/dispatch.h"
+#include "chatd/log.h"
 #include "chatd/server.h"
 #include "chatd/session.h"
+#include "chatd/store.h"
 #include "libchat/casemap.h"
 
 namespace chatd {
 
 using chat::irc::Message;
 namespace irc = chat::irc;
+
+// Appends out to history under `key` before anyone sees it, so an echo
+// (the sender's acknowledgement) always follows a committed write. On failure
+// the sender gets FAIL and the message goes nowhere.
+static bool StoreMessage(Server& server, Client& c, const Message& out, const std::string& key,
+                         int64_t now_ms) {
+  if (!server.config().history_enabled) return true;
+  HistoryRecord rec;
+  rec.target = key;
+  rec.msgid = *out.FindTag("msgid");
+  rec.time_ms = now_ms;
+  rec.command = out.command;
+  rec.source = out.source;
+  rec.account = c.account();
+  rec.to = out.params[0];
+  if (out.params.size() > 1) rec.text = out.params[1];
+  Message client_tags;
+  for (const auto& t : out.tags) {
+    if (!t.key.empty() && t.key[0] == '+') client_tags.tags.push_back(t);
+  }
+  if (!client_tags.tags.empty()) {
+    client_tags.command = "X";
+    std::string wire = irc::Serialize(client_tags);  // "@+a=b;+c X\r\n"
+    rec.tags = wire.substr(1, wire.find(' ') - 1);
+  }
+  chat::Status s = server.store()->AppendHistory(rec);
+  if (s.ok()) return true;
+  LOG_ERROR("client %llu [%s] history write failed: %s", static_cast<unsigned long long>(c.id()),
+            c.address().c_str(), s.ToString().c_str());
+  c.StandardReply("FAIL", out.command, "TEMPORARILY_UNAVAILABLE", {out.params[0]},
+                  "The message could not be stored and was not sent; try again");
+  return false;
+}
 
 // May c speak in ch? (RFC 2811 §4.2.3 +n, §4.2.3 +m, bans)
 static bool CanSend(const Channel& ch, const Client& c) {
@@ -53,10 +88,12 @@ static void Relay(Server& server, Client& c, const Message& msg) {
   if (!tagmsg) c.last_message_ = time(nullptr);
   const CapSet required = tagmsg ? CapSet{kCapMessageTags} : CapSet{0};
   for (const auto& target : targets) {
+    const int64_t now_ms = NowMs();
     Message out;
     out.tags = msg.tags;  // client-only tags, filtered in session.cc
-    out.SetTag("time", ServerTimeNow());
+    out.SetTag("time", FormatServerTime(now_ms));
     out.SetTag("msgid", server.NewMsgid());
+    if (c.logged_in()) out.SetTag("account", c.account());  // account-tag
     out.source = c.prefix();
     out.command = msg.command;
     out.params.push_back(target);
@@ -76,6 +113,8 @@ static void Relay(Server& server, Client& c, const Message& msg) {
         error(irc::ERR_CANNOTSENDTOCHAN, {ch->name(), "Cannot send to channel"});
         continue;
       }
+      // STATUSMSG goes to part of the channel only, so it isn't history.
+      if (skip == 0 && !StoreMessage(server, c, out, irc::Fold(ch->name()), now_ms)) continue;
       if (skip == 0) {
         ch->Broadcast(out, &c, required);
       } else {
@@ -92,6 +131,7 @@ static void Relay(Server& server, Client& c, const Message& msg) {
         error(irc::ERR_NOSUCHNICK, {target, "No such nick/channel"});
         continue;
       }
+      if (!StoreMessage(server, c, out, DirectKey(Identity(c), Identity(*to)), now_ms)) continue;
       if (to != &c && (!tagmsg || to->has(kCapMessageTags))) to->Send(out);
       if (msg.command == "PRIVMSG" && !to->away().empty()) {
         c.Numeric(irc::RPL_AWAY, {to->nick(), to->away()});

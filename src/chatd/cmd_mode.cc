@@ -80,6 +80,19 @@ static void UserMode(Server& server, Client& c, const Message& msg) {
   if (!changes.empty()) c.Send(changes.ToMessage(c.prefix(), c.nick()));
 }
 
+// A ban is leaving for good: banned accounts leave the roster. Matches
+// present members by nick!user@host and absent ones by "account!*@*".
+static void RemoveBannedFromRoster(Channel* ch, const std::string& mask) {
+  std::vector<std::string> gone;
+  for (const auto& account : ch->roster) {
+    if (irc::MaskMatch(mask, account + "!*@*")) gone.push_back(account);
+  }
+  for (auto& [m, flags] : ch->members()) {
+    if (m->logged_in() && irc::MaskMatch(mask, m->prefix())) gone.push_back(m->account());
+  }
+  for (const auto& account : gone) ch->RemoveFromRoster(account);
+}
+
 static void SendBanList(Client& c, const Channel& ch) {
   for (const auto& b : ch.bans) {
     c.Numeric(irc::RPL_BANLIST, {ch.name(), b.mask, b.setter, std::to_string(b.set_at)});
@@ -105,7 +118,7 @@ static void ChannelMode(Server& server, Client& c, const Message& msg) {
     *out = msg.params[next_param++];
     return true;
   };
-  const bool is_op = ch->IsOp(&c);
+  const bool is_op = ch->CanModerate(&c);
   bool denied = false, listed_bans = false;
   int param_modes = 0;
   ModeChanges changes;
@@ -141,6 +154,7 @@ static void ChannelMode(Server& server, Client& c, const Message& msg) {
             }
             ch->bans.push_back({mask, c.prefix(), time(nullptr)});
             changes.Add(true, 'b', mask);
+            RemoveBannedFromRoster(ch, mask);
           } else if (!plus && it != ch->bans.end()) {
             changes.Add(false, 'b', it->mask);
             ch->bans.erase(it);
@@ -208,6 +222,13 @@ static void ChannelMode(Server& server, Client& c, const Message& msg) {
         bool& flag = m == 'o' ? f->op : f->voice;
         if (flag != plus) changes.Add(plus, m, target->nick());
         flag = plus;
+        if (m == 'o' && ch->registered && target->logged_in()) {  // op grants persist per account
+          if (plus) {
+            ch->op_accounts.insert(irc::Fold(target->account()));
+          } else {
+            ch->op_accounts.erase(irc::Fold(target->account()));
+          }
+        }
         break;
       }
       case 'i':
@@ -227,7 +248,10 @@ static void ChannelMode(Server& server, Client& c, const Message& msg) {
         c.Numeric(irc::ERR_UNKNOWNMODE, {std::string(1, m), "is unknown mode char to me"});
     }
   }
-  if (!changes.empty()) ch->Broadcast(changes.ToMessage(c.prefix(), ch->name()), nullptr);
+  if (!changes.empty()) {
+    ch->Broadcast(changes.ToMessage(c.prefix(), ch->name()), nullptr);
+    server.SaveChannel(ch);
+  }
 }
 
 static void HandleMode(Server& server, Client& c, const Message& msg) {

@@ -82,6 +82,9 @@ class Loader {
   void Limits(const toml::table& t, Config* cfg);
   void Flood(const toml::table& t, Config* cfg);
   void LogSection(const toml::table& t, Config* cfg);
+  void Store(const toml::table& t, Config* cfg);
+  void Accounts(const toml::table& t, Config* cfg);
+  void History(const toml::table& t, Config* cfg);
 
   std::string Message(uint32_t line, const std::string& text) const {
     if (line == 0) return path_ + ": " + text;
@@ -453,6 +456,66 @@ void Loader::Flood(const toml::table& t, Config* cfg) {
   }
 }
 
+void Loader::Store(const toml::table& t, Config* cfg) {
+  for (auto&& [key, node] : t) {
+    const std::string_view k = key.str();
+    if (k == "sync") {
+      std::string mode;
+      if (!GetString(node, "store.sync", &mode)) continue;
+      if (mode != "commit" && mode != "interval") {
+        Fail(node, "store.sync must be \"commit\" or \"interval\"");
+      }
+      cfg->sync_on_commit = mode == "commit";
+    } else if (k == "sync_interval_ms") {
+      (void)GetNumber(node, "store.sync_interval_ms", 10, 60000, &cfg->sync_interval_ms);
+    } else if (k == "checkpoint_interval") {
+      (void)GetNumber(node, "store.checkpoint_interval", 10, 86400, &cfg->checkpoint_interval_s);
+    } else {
+      UnknownKey(key, node, "[store]");
+    }
+  }
+}
+
+void Loader::Accounts(const toml::table& t, Config* cfg) {
+  for (auto&& [key, node] : t) {
+    const std::string_view k = key.str();
+    if (k == "registration") {
+      (void)GetBool(node, "accounts.registration", &cfg->registration_enabled);
+    } else if (k == "email_required") {
+      (void)GetBool(node, "accounts.email_required", &cfg->email_required);
+    } else if (k == "scram_iterations") {
+      (void)GetNumber(node, "accounts.scram_iterations", 4096, 1000000, &cfg->scram_iterations);
+    } else if (k == "guests_register_channels") {
+      (void)GetBool(node, "accounts.guests_register_channels", &cfg->guests_register_channels);
+    } else if (k == "max_failures") {
+      (void)GetNumber(node, "accounts.max_failures", 1, 1000, &cfg->auth_failures_before_throttle);
+    } else if (k == "throttle") {
+      (void)GetNumber(node, "accounts.throttle", 1, 86400, &cfg->auth_throttle_s);
+    } else if (k == "admins") {
+      (void)GetStringArray(node, "accounts.admins", &cfg->admins);
+    } else {
+      UnknownKey(key, node, "[accounts]");
+    }
+  }
+}
+
+void Loader::History(const toml::table& t, Config* cfg) {
+  for (auto&& [key, node] : t) {
+    const std::string_view k = key.str();
+    if (k == "enabled") {
+      (void)GetBool(node, "history.enabled", &cfg->history_enabled);
+    } else if (k == "max_age_days") {
+      (void)GetNumber(node, "history.max_age_days", 0, 36500, &cfg->history_max_age_days);
+    } else if (k == "max_messages") {
+      (void)GetNumber(node, "history.max_messages", 0, int64_t{1} << 40, &cfg->history_max_per_target);
+    } else if (k == "chathistory_limit") {
+      (void)GetNumber(node, "history.chathistory_limit", 1, 10000, &cfg->chathistory_limit);
+    } else {
+      UnknownKey(key, node, "[history]");
+    }
+  }
+}
+
 void Loader::LogSection(const toml::table& t, Config* cfg) {
   for (auto&& [key, node] : t) {
     const std::string_view k = key.str();
@@ -492,6 +555,7 @@ chat::Status Loader::Load(const toml::table& root, Config* cfg) {
   static const std::pair<std::string_view, Section> kSections[] = {
       {"server", &Loader::Server}, {"channels", &Loader::Channels}, {"tls", &Loader::Tls},
       {"limits", &Loader::Limits}, {"flood", &Loader::Flood},       {"log", &Loader::LogSection},
+      {"store", &Loader::Store},   {"accounts", &Loader::Accounts}, {"history", &Loader::History},
   };
   bool have_listen = false;
   for (auto&& [key, node] : root) {

@@ -77,6 +77,26 @@ struct Config {
   int burst_ms = 10000;                 // burst_ms
   std::vector<Cidr> flood_exempt;       // exempt: e.g. ["127.0.0.1", "::1"]
 
+  // [store]: the Berkeley DB environment in data_dir (doc/storage.md)
+  bool sync_on_commit = false;          // sync: "commit" (fsync every commit) or "interval"
+  int sync_interval_ms = 1000;          // sync_interval_ms: log fsync period with "interval"
+  int checkpoint_interval_s = 300;      // checkpoint_interval: seconds between checkpoints
+
+  // [accounts]
+  bool registration_enabled = true;     // registration: REGISTER allowed
+  bool email_required = false;          // email_required
+  uint32_t scram_iterations = 4096;     // scram_iterations: PBKDF2 rounds for new verifiers
+  bool guests_register_channels = false;  // guests_register_channels: may guests own channels
+  int auth_failures_before_throttle = 3;  // max_failures: failed logins per IP/account before a pause
+  int auth_throttle_s = 10;             // throttle: seconds a throttled IP/account must wait
+  std::vector<std::string> admins;      // admins: accounts with the admin role (besides stored roles)
+
+  // [history]
+  bool history_enabled = true;          // enabled: store messages (CHATHISTORY needs it)
+  int64_t history_max_age_days = 0;     // max_age_days: 0 keeps forever
+  uint64_t history_max_per_target = 0;  // max_messages: per channel or conversation, 0 = no cap
+  uint32_t chathistory_limit = 100;     // chathistory_limit: most messages one CHATHISTORY returns
+
   // [log]
   std::string log_level = "info";       // level: debug, info, notice, warning, error
   std::string log_target = "stderr";    // target: "stderr" or "syslog"

@@ -14,7 +14,8 @@ static const std::unordered_map<std::string, const CommandSpec*>& Table() {
   static const auto* table = [] {
     auto* t = new std::unordered_map<std::string, const CommandSpec*>();
     for (auto* group : {&LoginCommands(), &CapCommands(), &ChannelCommands(), &ModeCommands(),
-                        &MessageCommands(), &InfoCommands(), &UserCommands(), &MonitorCommands()}) {
+                        &MessageCommands(), &InfoCommands(), &UserCommands(), &MonitorCommands(),
+                        &AccountCommands(), &HistoryCommands(), &RosterCommands(), &ChanregCommands()}) {
       for (const auto& spec : *group) t->emplace(spec.name, &spec);
     }
     return t;

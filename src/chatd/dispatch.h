@@ -32,6 +32,10 @@ const std::vector<CommandSpec>& MessageCommands();  // cmd_message.cc
 const std::vector<CommandSpec>& InfoCommands();     // cmd_info.cc
 const std::vector<CommandSpec>& UserCommands();     // cmd_user.cc
 const std::vector<CommandSpec>& MonitorCommands();  // cmd_monitor.cc
+const std::vector<CommandSpec>& AccountCommands();  // cmd_account.cc
+const std::vector<CommandSpec>& HistoryCommands();  // cmd_history.cc
+const std::vector<CommandSpec>& RosterCommands();   // cmd_roster.cc
+const std::vector<CommandSpec>& ChanregCommands();  // cmd_chanreg.cc
 
 // The spec for `command` (upper-case), or nullptr for an unknown command.
 const CommandSpec* FindCommand(std::string_view command);

@@ -69,8 +69,14 @@ int main(int argc, char** argv) {
     fprintf(stderr, "%s: %s\n", config_path.c_str(), log_error.c_str());
     return 1;
   }
-  if (mkdir(config.data_dir.c_str(), 0750) != 0 && errno != EEXIST) {
-    fprintf(stderr, "chatd: cannot create data_dir %s: %s\n", config.data_dir.c_str(), strerror(errno));
+  // A missing data_dir is an error, not created on the fly: an unmounted
+  // volume must not look like a fresh, empty server.
+  struct stat st;
+  if (stat(config.data_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    fprintf(stderr,
+            "chatd: data_dir %s does not exist: create it (mkdir -m 0750, owned by the user chatd "
+            "runs as) or fix [server] data_dir in %s\n",
+            config.data_dir.c_str(), config_path.c_str());
     return 1;
   }
   signal(SIGPIPE, SIG_IGN);

@@ -4,16 +4,22 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 
 #include "chatd/channel.h"
 #include "chatd/client.h"
 #include "chatd/conn.h"
 #include "chatd/listener.h"
 #include "chatd/log.h"
+#include "chatd/store.h"
 #include "chatd/tls.h"
 #include "libchat/casemap.h"
 #include "libchat/numerics.h"
@@ -26,6 +32,7 @@ Server::Server(Config config) : config_(std::move(config)), started_(time(nullpt
 
 Server::~Server() {
   clients_.clear();
+  store_.reset();  // checkpoints and closes the environment
   dead_.clear();
   listeners_.clear();
   Conn::DestroyLingering();
@@ -34,9 +41,22 @@ Server::~Server() {
   if (base_ != nullptr) event_base_free(base_);
 }
 
-chat::Status Server::Start() {
+chat::Status Server::Start(std::unique_ptr<Store> store) {
   base_ = event_base_new();
   if (base_ == nullptr) return chat::Status::IOError("cannot create the event loop");
+  const bool persistent = store == nullptr;  // an injected store (tests) keeps nothing on disk
+  if (persistent) {
+    StoreOptions opts;
+    opts.sync_on_commit = config_.sync_on_commit;
+    auto opened = OpenBdbStore(config_.data_dir, opts);
+    if (!opened.ok()) return opened.status();
+    store = std::move(opened).value();
+  }
+  store_ = std::move(store);
+  chat::Status secret = LoadSecret(persistent);
+  if (!secret.ok()) return secret;
+  chat::Status loaded = LoadChannels();
+  if (!loaded.ok()) return loaded;
   bool need_tls = std::any_of(config_.listen.begin(), config_.listen.end(),
                               [](const ListenConfig& l) { return l.tls; });
   if (need_tls) {
@@ -64,6 +84,10 @@ chat::Status Server::Start() {
   timeval one{1, 0};
   event_add(tick, &one);
   events_.push_back(tick);
+  event* upkeep = event_new(base_, -1, EV_PERSIST, &Server::UpkeepCb, this);
+  timeval tenth{0, 100000};
+  event_add(upkeep, &tenth);
+  events_.push_back(upkeep);
   for (int sig : {SIGHUP, SIGTERM, SIGINT}) {
     event* ev = evsignal_new(base_, sig, &Server::SignalCb, this);
     event_add(ev, nullptr);
@@ -108,6 +132,27 @@ void Server::Reload() {
   LOG_NOTICE("configuration reloaded from %s", config_.path.c_str());
 }
 
+chat::Status Server::LoadSecret(bool persistent) {
+  std::string path = config_.data_dir + "/secret";
+  std::ifstream in(path, std::ios::binary);
+  if (persistent && in) {
+    secret_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (secret_.size() == 32) return chat::Status::OK();
+    return chat::Status::Corruption(path + " is damaged: delete it and chatd makes a new one");
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return chat::Status::IOError("no randomness for " + path);
+  secret_.assign(reinterpret_cast<char*>(bytes), sizeof bytes);
+  if (!persistent) return chat::Status::OK();
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0 || write(fd, bytes, sizeof bytes) != static_cast<ssize_t>(sizeof bytes)) {
+    if (fd >= 0) close(fd);
+    return chat::Status::IOError("cannot write " + path + ": " + strerror(errno));
+  }
+  close(fd);
+  return chat::Status::OK();
+}
+
 void Server::LoadMotd() {
   motd_.clear();
   if (config_.motd_file.empty()) return;
@@ -134,6 +179,7 @@ void Server::BuildIsupport() {
       "CHANMODES=b,k,l,imnst",
       "CHANNELLEN=" + n(c.channellen),
       "CHANTYPES=#",
+      "CHATHISTORY=" + n(c.chathistory_limit),
       "ELIST=MNU",
       "HOSTLEN=64",
       "KICKLEN=" + n(c.kicklen),
@@ -141,6 +187,7 @@ void Server::BuildIsupport() {
       "MAXTARGETS=" + n(c.maxtargets),
       "MODES=4",
       "MONITOR=" + n(c.monitor_max),
+      "MSGREFTYPES=msgid,timestamp",
       "NETWORK=" + c.network,
       "NICKLEN=" + n(c.nicklen),
       "PREFIX=(ov)@+",
@@ -219,6 +266,12 @@ void Server::SetNick(Client* c, const std::string& nick) {
   nicks_[Fold(nick)] = c;
 }
 
+void Server::ClearNick(Client* c) {
+  auto it = nicks_.find(Fold(c->nick_));
+  if (it != nicks_.end() && it->second == c) nicks_.erase(it);
+  c->nick_.clear();
+}
+
 void Server::RemoveClient(Client* c) {
   if (!c->nick_.empty()) {
     auto it = nicks_.find(Fold(c->nick_));
@@ -262,7 +315,72 @@ Channel* Server::CreateChannel(const std::string& name) {
 }
 
 void Server::DeleteChannelIfEmpty(Channel* ch) {
-  if (ch->empty()) channels_.erase(Fold(ch->name()));
+  if (!ch->empty() || ch->registered) return;
+  // An unregistered (guest) channel vanishes with its history.
+  if (store_ != nullptr) {
+    chat::Status s = store_->DeleteHistory(Fold(ch->name()));
+    if (!s.ok() && s.code() != chat::Status::Code::kNotFound) {
+      LOG_ERROR("deleting history of %s: %s", ch->name().c_str(), s.ToString().c_str());
+    }
+  }
+  channels_.erase(Fold(ch->name()));
+}
+
+int Server::AuthWait(const std::string& address, const std::string& account) const {
+  time_t now = time(nullptr);
+  int wait = 0;
+  for (const std::string& key : {"ip:" + address, "acct:" + Fold(account)}) {
+    auto it = auth_failures_.find(key);
+    if (it != auth_failures_.end() && it->second.until > now) {
+      wait = std::max(wait, static_cast<int>(it->second.until - now));
+    }
+  }
+  return wait;
+}
+
+void Server::NoteAuthFailure(const std::string& address, const std::string& account) {
+  time_t now = time(nullptr);
+  for (const std::string& key : {"ip:" + address, "acct:" + Fold(account)}) {
+    if (key == "acct:") continue;
+    AuthFailures& f = auth_failures_[key];
+    if (f.until != 0 && f.until <= now) f = AuthFailures{};  // an old throttle expired
+    if (++f.count >= config_.auth_failures_before_throttle) f.until = now + config_.auth_throttle_s;
+  }
+}
+
+void Server::NoteAuthSuccess(const std::string& address, const std::string& account) {
+  auth_failures_.erase("ip:" + address);
+  auth_failures_.erase("acct:" + Fold(account));
+}
+
+void Server::UpkeepCb(evutil_socket_t, short, void* arg) noexcept {
+  auto* self = static_cast<Server*>(arg);
+  if (self->store_ == nullptr) return;
+  const Config& cfg = self->config_;
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  if (!cfg.sync_on_commit && now - self->last_flush_ms_ >= cfg.sync_interval_ms) {
+    self->last_flush_ms_ = now;
+    chat::Status s = self->store_->Flush();
+    if (!s.ok()) LOG_ERROR("log flush: %s", s.ToString().c_str());
+  }
+  if (now - self->last_checkpoint_ms_ >= int64_t{cfg.checkpoint_interval_s} * 1000) {
+    if (self->last_checkpoint_ms_ != 0) {
+      chat::Status s = self->store_->Checkpoint();
+      if (!s.ok()) LOG_ERROR("checkpoint: %s", s.ToString().c_str());
+    }
+    self->last_checkpoint_ms_ = now;
+  }
+  bool retention = cfg.history_max_age_days > 0 || cfg.history_max_per_target > 0;
+  if (retention && now - self->last_prune_ms_ >= 3600 * 1000) {
+    self->last_prune_ms_ = now;
+    auto pruned = self->store_->Prune(now, cfg.history_max_age_days * 86400 * 1000, cfg.history_max_per_target);
+    if (!pruned.ok()) {
+      LOG_ERROR("history retention: %s", pruned.status().ToString().c_str());
+    } else if (pruned.value() > 0) {
+      LOG_INFO("history retention removed %llu messages", static_cast<unsigned long long>(pruned.value()));
+    }
+  }
 }
 
 void Server::RememberNick(const Client* c) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "chatd/config.h"
+#include "chatd/store.h"
 #include "libchat/status.h"
 
 namespace chatd {
@@ -36,9 +37,11 @@ class Server {
   explicit Server(Config config);
   ~Server();
 
-  // Creates the event loop, TLS context and listeners. Errors name what
-  // failed (file, address).
-  chat::Status Start();
+  // Creates the event loop, opens the store (the Berkeley DB environment in
+  // data_dir unless `store` is given, e.g. an in-memory one in tests), loads
+  // registered channels, and opens the TLS context and listeners. Errors name
+  // what failed (file, address).
+  chat::Status Start(std::unique_ptr<Store> store = nullptr);
   // Runs the loop until Stop(). Returns the exit status for main().
   int Run();
   // Graceful shutdown: ERROR to every client, then the loop exits.
@@ -64,6 +67,8 @@ class Server {
   Client* FindNick(std::string_view nick) const;
   // Claims `nick` for c (releasing c's old nick). Caller checked availability.
   void SetNick(Client* c, const std::string& nick);
+  // Releases c's nick (c has none afterwards).
+  void ClearNick(Client* c);
   // Forgets c: nick index, channels (no messages), monitors; schedules deletion.
   void RemoveClient(Client* c);
   const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
@@ -77,6 +82,25 @@ class Server {
   void DeleteChannelIfEmpty(Channel* ch);
   const std::map<std::string, std::unique_ptr<Channel>>& channels() const { return channels_; }
 
+  // ---- persistence (registry.cc)
+  Store* store() const { return store_.get(); }
+  // 32 random bytes kept in data_dir/secret (0600), stable across restarts;
+  // seeds SCRAM's fake salts for unknown accounts.
+  const std::string& secret() const { return secret_; }
+  // Writes a registered channel's state to the store; failures are logged.
+  void SaveChannel(const Channel* ch);
+  // Registers ch to `owner` (an account, or "" for the server) and saves it.
+  void RegisterChannel(Channel* ch, const std::string& owner);
+  // Drops a registered channel: parts present members with `reason`,
+  // deletes it and its history from the store.
+  void DropChannel(Channel* ch, const std::string& reason);
+
+  // ---- login throttling (per address and per account)
+  // Seconds the address or account must still wait, 0 when not throttled.
+  int AuthWait(const std::string& address, const std::string& account) const;
+  void NoteAuthFailure(const std::string& address, const std::string& account);
+  void NoteAuthSuccess(const std::string& address, const std::string& account);
+
   // ---- WHOWAS (RFC 2812 §3.6.3), newest first
   void RememberNick(const Client* c);
   const std::deque<WhowasEntry>& whowas() const { return whowas_; }
@@ -89,11 +113,15 @@ class Server {
 
   // ---- ids
   uint64_t NextId() { return next_id_++; }
+  // Random hex chosen at Start, different for every run of the server.
+  const std::string& run_id() const { return msgid_prefix_; }
   // A unique msgid for the msgid tag (https://ircv3.net/specs/extensions/message-ids).
   std::string NewMsgid();
 
  private:
   void LoadMotd();
+  chat::Status LoadChannels();
+  static void UpkeepCb(evutil_socket_t, short, void* arg) noexcept;
   void BuildIsupport();
   static void TickCb(evutil_socket_t, short, void* arg) noexcept;
   static void SignalCb(evutil_socket_t sig, short, void* arg) noexcept;
@@ -102,6 +130,15 @@ class Server {
   Config config_;
   event_base* base_ = nullptr;
   std::unique_ptr<TlsContext> tls_;
+  std::unique_ptr<Store> store_;
+  std::string secret_;
+  chat::Status LoadSecret(bool persistent);
+  int64_t last_flush_ms_ = 0, last_checkpoint_ms_ = 0, last_prune_ms_ = 0;
+  struct AuthFailures {
+    int count = 0;
+    time_t until = 0;  // throttled until (Unix seconds)
+  };
+  std::unordered_map<std::string, AuthFailures> auth_failures_;  // "ip:<addr>" / "acct:<folded>"
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<event*> events_;  // tick + signals, freed at exit
   event* reap_ = nullptr;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include <cstdio>
+#include <cstring>
 
 #include "chatd/channel.h"
 #include "chatd/client.h"
@@ -31,15 +32,48 @@ std::vector<std::string> SplitList(const std::string& list) {
   return out;
 }
 
-std::string ServerTimeNow() {
+int64_t NowMs() {
   timeval tv;
   gettimeofday(&tv, nullptr);
+  return int64_t{tv.tv_sec} * 1000 + tv.tv_usec / 1000;
+}
+
+std::string FormatServerTime(int64_t ms) {
+  time_t secs = static_cast<time_t>(ms / 1000);
   struct tm tm;
-  gmtime_r(&tv.tv_sec, &tm);
+  gmtime_r(&secs, &tm);
   char buf[64];
   snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(tv.tv_usec / 1000));
+           tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
+}
+
+std::string ServerTimeNow() { return FormatServerTime(NowMs()); }
+
+bool ParseServerTime(std::string_view text, int64_t* ms) {
+  std::string t(text);
+  struct tm tm = {};
+  int frac_len = 0;
+  char frac[16] = "";
+  int n = sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                 &tm.tm_min, &tm.tm_sec);
+  if (n != 6 || t.size() < 20 || t.back() != 'Z') return false;
+  std::size_t dot = t.find('.');
+  if (dot != std::string::npos) {
+    frac_len = static_cast<int>(t.size() - dot - 2);
+    if (frac_len <= 0 || frac_len > 9) return false;
+    memcpy(frac, t.c_str() + dot + 1, static_cast<std::size_t>(frac_len));
+  } else if (t.size() != 20) {
+    return false;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  time_t secs = timegm(&tm);
+  if (secs == static_cast<time_t>(-1)) return false;
+  int millis = 0;
+  for (int i = 0; i < 3; ++i) millis = millis * 10 + (i < frac_len ? frac[i] - '0' : 0);
+  *ms = int64_t{secs} * 1000 + millis;
+  return true;
 }
 
 Message MakeEvent(const std::string& source, std::string command,
@@ -125,6 +159,14 @@ void TryRegister(Server& server, Client& c) {
     c.Quit("Bad password");
     return;
   }
+  if (NickReserved(server, c, c.nick_)) {
+    // A registered nick is usable only by its account: pick another or log in.
+    std::string refused = c.nick_;
+    server.ClearNick(&c);  // first: the 433 names the client "*", the nick was never its own
+    c.Numeric(chat::irc::ERR_NICKNAMEINUSE,
+              {refused, "Nickname is reserved by a registered account; log in with SASL or choose another"});
+    return;
+  }
   c.registered_ = true;
   server.NoteRegistered();
   char created[64];
@@ -145,6 +187,7 @@ void TryRegister(Server& server, Client& c) {
     if (c.closing_) break;
     JoinChannel(server, c, name, "", /*op_on_create=*/false);
   }
+  JoinRosterChannels(server, c);
 }
 
 }  // namespace chatd

@@ -3,7 +3,9 @@
 #ifndef CHATD_SESSION_H_
 #define CHATD_SESSION_H_
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libchat/message.h"
@@ -30,11 +32,32 @@ void SendMotd(Server& server, Client& client);
 void JoinChannel(Server& server, Client& client, const std::string& name, const std::string& key,
                  bool op_on_create);
 
+// ---- accounts (cmd_account.cc)
+struct AccountRecord;
+// True when `nick` is a registered account's name and c isn't logged in as it.
+bool NickReserved(Server& server, const Client& c, const std::string& nick);
+// Marks c logged in as rec: RPL_LOGGEDIN, account-notify, roster channels.
+void LogIn(Server& server, Client& c, const AccountRecord& rec);
+// Joins every registered channel whose roster holds c's account.
+void JoinRosterChannels(Server& server, Client& c);
+
 // Splits a comma-separated list (JOIN, PART, PRIVMSG targets), dropping empty items.
 std::vector<std::string> SplitList(const std::string& list);
 
 // The current time as an IRCv3 server-time value ("2026-11-23T04:45:03.123Z").
 std::string ServerTimeNow();
+// Wall-clock Unix time in milliseconds.
+int64_t NowMs();
+// A Unix time in milliseconds as a server-time value.
+std::string FormatServerTime(int64_t ms);
+// Parses a server-time value (UTC, optional fraction, "Z"); false if malformed.
+bool ParseServerTime(std::string_view text, int64_t* ms);
+
+// ---- history (cmd_history.cc)
+// The identity a direct conversation is keyed by: the folded account, or nick for guests.
+std::string Identity(const Client& c);
+// The store's key for a conversation between identities a and b (folded).
+std::string DirectKey(const std::string& a, const std::string& b);
 // A message from `source` stamped with the server-time tag.
 chat::irc::Message MakeEvent(const std::string& source, std::string command,
                              std::initializer_list<std::string_view> params);

@@ -109,7 +109,16 @@ namespace chat::irc {
   X(RPL_MONOFFLINE, 731, "IRCv3 monitor")          \
   X(RPL_MONLIST, 732, "IRCv3 monitor")             \
   X(RPL_ENDOFMONLIST, 733, "IRCv3 monitor")        \
-  X(ERR_MONLISTFULL, 734, "IRCv3 monitor")
+  X(ERR_MONLISTFULL, 734, "IRCv3 monitor") \
+  X(RPL_LOGGEDIN, 900, "IRCv3 SASL")              \
+  X(RPL_LOGGEDOUT, 901, "IRCv3 SASL")             \
+  X(ERR_NICKLOCKED, 902, "IRCv3 SASL")            \
+  X(RPL_SASLSUCCESS, 903, "IRCv3 SASL")           \
+  X(ERR_SASLFAIL, 904, "IRCv3 SASL")              \
+  X(ERR_SASLTOOLONG, 905, "IRCv3 SASL")           \
+  X(ERR_SASLABORTED, 906, "IRCv3 SASL")           \
+  X(ERR_SASLALREADY, 907, "IRCv3 SASL")           \
+  X(RPL_SASLMECHS, 908, "IRCv3 SASL")
 
 enum Numeric : int {
 #define CHAT_IRC_NUMERIC_ENUM(name, code, source) name = code,

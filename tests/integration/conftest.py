@@ -221,8 +221,14 @@ class Server:
             return ["ngircd", "-n", "-f", self.config_path]
         return [chatd_binary(), "--config", self.config_path, "--foreground"]
 
-    def start(self, timeout=10.0):
-        self.stderr_file = open(self.stderr_path, "wb")
+    @property
+    def data_dir(self):
+        return self.config["server"]["data_dir"]
+
+    def start(self, timeout=10.0, append=False):
+        """Starts the daemon. append=True keeps the earlier runs' output in
+        stderr.log (restart())."""
+        self.stderr_file = open(self.stderr_path, "ab" if append else "wb")
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
                                      stdout=self.stderr_file, stderr=subprocess.STDOUT,
                                      cwd=self.dir)
@@ -266,6 +272,35 @@ class Server:
         self.proc.send_signal(sig)
         return self.proc.wait(timeout=timeout)
 
+    def kill(self, timeout=5.0):
+        """SIGKILLs the daemon on purpose (a crash; teardown won't count it
+        as a failure); returns its exit status."""
+        return self.terminate(signal.SIGKILL, timeout=timeout)
+
+    def rewrite_config(self, **overrides):
+        """Merges overrides (as for the server fixture) into the config file;
+        the daemon sees them at its next start or SIGHUP."""
+        for section, body in copy.deepcopy(overrides).items():
+            if isinstance(body, dict) and isinstance(self.config.get(section), dict):
+                self.config[section].update(body)
+            else:
+                self.config[section] = body
+        with open(self.config_path, "w") as f:
+            f.write(to_toml(self.config))
+
+    def restart(self, timeout=10.0):
+        """Stops the daemon if it runs (SIGTERM; it must exit 0) and starts it
+        again on the same config, data_dir and ports."""
+        if self.alive():
+            rc = self.terminate(signal.SIGTERM)
+            assert rc == 0, "exit status %s on SIGTERM before restart\n%s" % (rc, self.stderr())
+        self.stderr_file.close()
+        for marker in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
+            assert marker not in self.stderr(), "sanitizer report before restart\n" + self.stderr()
+        self.stopping = False
+        self.startup_failed = False
+        return self.start(timeout=timeout, append=True)
+
     def stop(self):
         """Stops the daemon; returns an error string if it had died or exited badly."""
         if self.proc is None:
@@ -304,6 +339,23 @@ class Server:
         if tls:
             return IRCClient(self.host, self.tls_port, tls=True, cafile=self.cert, **kw)
         return IRCClient(self.host, self.port, **kw)
+
+
+def create_account(server, name, password, email="*"):
+    """Registers account `name` (REGISTER, draft/account-registration) from a
+    throw-away guest connection whose nick is `name`, then quits and waits
+    until the server has closed it, so the nick is free again."""
+    c = server.connect(name="mk-" + name)
+    try:
+        c.register(name, wait_channels=())
+        c.send("REGISTER * %s %s" % (email, password))
+        m = c.expect(lambda m: m.command in ("REGISTER", "FAIL"), desc="REGISTER reply")
+        assert m.command == "REGISTER" and m.params[:2] == ["SUCCESS", name], m
+        c.expect("900")
+        c.send("QUIT :done")
+        c.wait_closed()
+    finally:
+        c.close()
 
 
 def _signame(rc):
@@ -362,7 +414,8 @@ def srv(server):
 @pytest.fixture
 def client(request, server):
     """Factory: client(nick=None, server=None, caps=None, tls=False,
-    register=True, password=None, wait_autojoin=True, **IRCClient kwargs).
+    register=True, password=None, wait_autojoin=True, sasl=None, **IRCClient kwargs).
+    sasl=(account, password[, mechanism]) logs in with SASL during registration.
     With register=True (and a nick) the client is registered and its burst
     drained. server defaults to the last server started in this test (or a
     default one)."""
@@ -370,7 +423,7 @@ def client(request, server):
     request.node._chatd_clients = clients
 
     def factory(nick=None, server=None, caps=None, tls=False, register=True,
-                password=None, wait_autojoin=True, user=None, realname=None, **kw):
+                password=None, wait_autojoin=True, user=None, realname=None, sasl=None, **kw):
         if server is None:
             started = getattr(request.node, "_chatd_servers", [])
             server = started[-1] if started else request.getfixturevalue("server")()
@@ -380,7 +433,7 @@ def client(request, server):
             if password is None and server.password:
                 password = server.password
             c.register(nick, user=user, realname=realname, caps=caps, password=password,
-                       wait_channels=server.auto_join if wait_autojoin else ())
+                       wait_channels=server.auto_join if wait_autojoin else (), sasl=sasl)
         return c
 
     yield factory

@@ -2,10 +2,16 @@
 
 Plain TCP or TLS (stdlib ssl), IRCv3 message-tags parsing with value
 unescaping (https://ircv3.net/specs/extensions/message-tags#escaping-values),
-CAP LS 302 negotiation (https://ircv3.net/specs/extensions/capability-negotiation)
-and bounded waits everywhere: every read has a deadline, nothing blocks forever.
+CAP LS 302 negotiation (https://ircv3.net/specs/extensions/capability-negotiation),
+SASL PLAIN and SCRAM-SHA-256 (https://ircv3.net/specs/extensions/sasl-3.2,
+RFC 4616, RFC 5802, RFC 7677) and bounded waits everywhere: every read has a
+deadline, nothing blocks forever.
 """
 
+import base64
+import hashlib
+import hmac
+import os
 import re
 import socket
 import ssl
@@ -147,6 +153,69 @@ def make_matcher(match=None, params=None, source_nick=None, tags=None):
     return pred
 
 
+# ------------------------------------------------------------------ SASL
+
+SASL_CHUNK = 400  # IRCv3 SASL: AUTHENTICATE payloads are sent in 400-byte chunks
+
+
+def sasl_chunks(raw):
+    """The AUTHENTICATE arguments carrying `raw` (bytes): base64 in 400-byte
+    chunks, "+" for an empty payload or after an exact multiple of 400."""
+    b64 = base64.b64encode(raw).decode("ascii")
+    if not b64:
+        return ["+"]
+    out = [b64[i:i + SASL_CHUNK] for i in range(0, len(b64), SASL_CHUNK)]
+    if len(b64) % SASL_CHUNK == 0:
+        out.append("+")
+    return out
+
+
+def plain_payload(account, password, authzid=""):
+    """RFC 4616: authzid NUL authcid NUL passwd."""
+    return ("%s\0%s\0%s" % (authzid, account, password)).encode("utf-8")
+
+
+def _scram_name(name):
+    return name.replace("=", "=3D").replace(",", "=2C")
+
+
+class ScramClient:
+    """Client side of SCRAM-SHA-256 (RFC 5802 §3/§5, RFC 7677), no channel binding."""
+
+    def __init__(self, user, password, nonce=None):
+        self.user = user
+        self.password = password.encode("utf-8")
+        self.cnonce = nonce or base64.b64encode(os.urandom(18)).decode("ascii")
+        self.bare = "n=%s,r=%s" % (_scram_name(user), self.cnonce)
+        self.server_signature = None
+
+    def first(self):
+        return ("n,," + self.bare).encode("utf-8")
+
+    def final(self, server_first):
+        """client-final-message for server-first-message (bytes)."""
+        text = server_first.decode("utf-8")
+        attrs = dict(kv.split("=", 1) for kv in text.split(","))
+        nonce, salt, iters = attrs["r"], base64.b64decode(attrs["s"]), int(attrs["i"])
+        if not nonce.startswith(self.cnonce):
+            raise ValueError("server nonce %r does not extend ours %r" % (nonce, self.cnonce))
+        salted = hashlib.pbkdf2_hmac("sha256", self.password, salt, iters)
+        client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+        stored_key = hashlib.sha256(client_key).digest()
+        without_proof = "c=biws,r=" + nonce
+        auth_message = ("%s,%s,%s" % (self.bare, text, without_proof)).encode("utf-8")
+        signature = hmac.new(stored_key, auth_message, hashlib.sha256).digest()
+        proof = bytes(a ^ b for a, b in zip(client_key, signature))
+        server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+        self.server_signature = hmac.new(server_key, auth_message, hashlib.sha256).digest()
+        return ("%s,p=%s" % (without_proof, base64.b64encode(proof).decode("ascii"))).encode("utf-8")
+
+    def verify(self, server_final):
+        """Checks server-final-message "v=<ServerSignature>" (bytes)."""
+        text = server_final.decode("utf-8")
+        return text.startswith("v=") and base64.b64decode(text[2:]) == self.server_signature
+
+
 class ConnectionClosed(Exception):
     pass
 
@@ -160,7 +229,7 @@ class IRCClient:
 
     def __init__(self, host, port, tls=False, cafile=None, name=None,
                  tls_min=None, tls_max=None, server_hostname="localhost",
-                 rcvbuf=None, connect_timeout=5.0, auto_pong=True):
+                 rcvbuf=None, connect_timeout=5.0, auto_pong=True, source_address=None):
         self.name = name or "client"
         self.host = host
         self.port = port
@@ -173,7 +242,8 @@ class IRCClient:
         self.caps_available = {}
         self.caps_enabled = set()
         self._buf = b""
-        raw = socket.create_connection((host, port), timeout=connect_timeout)
+        raw = socket.create_connection((host, port), timeout=connect_timeout,
+                                       source_address=(source_address, 0) if source_address else None)
         if rcvbuf:
             raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -360,13 +430,78 @@ class IRCClient:
         self.caps_available = caps
         return caps, lines
 
+    def _read_authenticate(self, timeout):
+        """Collects a server challenge (AUTHENTICATE chunks) as bytes, or
+        returns the first SASL numeric (900-908) instead."""
+        data = ""
+        while True:
+            m = self._take(lambda m: m.command == "AUTHENTICATE" or m.command in (
+                "900", "901", "902", "903", "904", "905", "906", "907", "908"), timeout)
+            if m.command != "AUTHENTICATE":
+                return m
+            arg = m.params[0]
+            if arg != "+":
+                data += arg
+            if len(arg) < SASL_CHUNK:
+                return base64.b64decode(data)
+
+    def _take(self, pred, timeout):
+        """Like expect(), but leaves the messages before the match in the inbox."""
+        got = self.collect_until(pred, timeout=timeout)
+        self.inbox[:0] = got[:-1]
+        return got[-1]
+
+    def _send_payload(self, raw):
+        for chunk in sasl_chunks(raw):
+            self.send("AUTHENTICATE " + chunk)
+
+    def authenticate(self, account, password, mech="PLAIN", timeout=DEFAULT_TIMEOUT):
+        """Runs one SASL exchange (IRCv3 SASL 3.2) and returns the final
+        numeric: 903 on success (the 900 RPL_LOGGEDIN before it is kept in
+        self.sasl_loggedin), 904-908 otherwise. For SCRAM-SHA-256 the server
+        signature is verified and the empty final response sent."""
+        self.sasl_loggedin = None
+        self.send("AUTHENTICATE " + mech)
+        got = self._read_authenticate(timeout)
+        if not isinstance(got, bytes):
+            return got
+        if mech.upper() == "PLAIN":
+            self._send_payload(plain_payload(account, password))
+        elif mech.upper() == "SCRAM-SHA-256":
+            scram = ScramClient(account, password)
+            self._send_payload(scram.first())
+            got = self._read_authenticate(timeout)
+            if not isinstance(got, bytes):
+                return got
+            self._send_payload(scram.final(got))
+            got = self._read_authenticate(timeout)
+            if not isinstance(got, bytes):
+                return got
+            assert scram.verify(got), "bad SCRAM server signature %r" % got
+            self.send("AUTHENTICATE +")
+        else:
+            raise ValueError(mech)
+        # Other messages that arrive meanwhile (e.g. JOINs of channels the
+        # login brings) stay in the inbox.
+        while True:
+            m = self._take(lambda m: m.command in ("900", "903", "904", "905", "906", "907"), timeout)
+            if m.command != "900":
+                return m
+            self.sasl_loggedin = m
+
     def register(self, nick, user=None, realname=None, caps=None, password=None,
-                 wait_channels=(), timeout=DEFAULT_TIMEOUT):
-        """Registers: [CAP LS 302, CAP REQ, CAP END], [PASS], NICK, USER; waits for
-        001 and drains the burst to 376/422 and, for each channel in
-        wait_channels (auto-join), its 366. Returns the messages received."""
+                 wait_channels=(), timeout=DEFAULT_TIMEOUT, sasl=None):
+        """Registers: [CAP LS 302, CAP REQ, [AUTHENTICATE...], CAP END], [PASS],
+        NICK, USER; waits for 001 and drains the burst to 376/422 and, for each
+        channel in wait_channels (auto-join), its 366. sasl=(account, password
+        [, mechanism]) requests the sasl cap and logs in before CAP END (903
+        required). Returns the messages received."""
         user = user or nick.lower()[:9].strip("_") or "u"
         realname = realname or ("Real %s" % nick)
+        if sasl is not None:
+            caps = list(caps or [])
+            if "sasl" not in caps:
+                caps.append("sasl")
         if password is not None:
             self.send("PASS %s" % password)
         if caps is not None:
@@ -381,6 +516,9 @@ class IRCClient:
                 self.caps_enabled |= set(m.params[-1].split())
         self.send("NICK %s" % nick)
         self.send("USER %s 0 * :%s" % (user, realname))
+        if sasl is not None:
+            res = self.authenticate(*sasl, timeout=timeout)
+            assert res.command == "903", "SASL login as %s failed: %s" % (sasl[0], res)
         if caps is not None:
             self.send("CAP END")
         burst = self.collect_until("001", timeout=timeout)

@@ -48,7 +48,8 @@ def test_cap_ls_suspends_registration(srv, client):
 
 def test_cap_ls_302_lists_caps(srv, client):
     """CAP LS 302 before registration: `CAP * LS [*] :caps`, values allowed
-    as key=value; the required capabilities are offered, sasl is not."""
+    as key=value; the required capabilities are offered, and sasl with its
+    mechanisms (IRCv3 SASL 3.2: `sasl=PLAIN,SCRAM-SHA-256`)."""
     c = client()
     caps, lines = c.cap_ls("302")
     for m in lines:
@@ -56,7 +57,7 @@ def test_cap_ls_302_lists_caps(srv, client):
         assert m.source == "irc.test"
     missing = REQUIRED_CAPS - set(caps)
     assert not missing, "missing caps %s in %s" % (missing, caps)
-    assert "sasl" not in caps
+    assert set(caps.get("sasl", "").split(",")) == {"PLAIN", "SCRAM-SHA-256"}, caps
     for k, v in caps.items():
         assert k and " " not in k
         if v is not None:

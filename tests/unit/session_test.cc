@@ -19,6 +19,7 @@
 #include "chatd/dispatch.h"
 #include "chatd/log.h"
 #include "chatd/server.h"
+#include "chatd/store.h"
 #include "fake_peer.h"
 #include "libchat/message.h"
 
@@ -144,7 +145,7 @@ TEST_GROUP(Session) {
     peers.clear();
     server.reset();
     server = std::make_unique<chatd::Server>(std::move(config));
-    chat::Status s = server->Start();
+    chat::Status s = server->Start(chatd::NewMemStore());
     CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
   }
 

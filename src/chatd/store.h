@@ -1,0 +1,185 @@
+// Store: chatd's durable state (accounts, registered channels, message
+// history) behind a small interface. store_bdb.cc implements it on a
+// transactional Berkeley DB environment; store_mem.cc in memory for tests.
+// No Berkeley DB type appears outside store_bdb.cc. All calls are made from
+// the event loop thread; each mutating call is one transaction that has
+// committed (its log record written to the OS, so a process crash loses
+// nothing) when it returns OK. Exception: deletions of many messages
+// (DeleteChannel, DeleteHistory, Prune) commit every 1000 messages, oldest
+// first, so a crash part-way leaves the newest messages and a retry finishes
+// the job. Reads of a record that no longer decodes give Corruption naming
+// the database file and key. doc/storage.md describes the on-disk format.
+#ifndef CHATD_STORE_H_
+#define CHATD_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libchat/status.h"
+
+namespace chatd {
+
+// A registered account. `name` is the display spelling; lookups use the
+// casefolded name (libchat casemap.h Fold). Passwords are never stored, only
+// SCRAM-SHA-256 verifiers (RFC 5802 §3, RFC 7677).
+struct AccountRecord {
+  std::string name;
+  std::string email;          // may be empty
+  uint32_t iterations = 0;    // PBKDF2 iteration count
+  std::string salt;           // raw bytes
+  std::string stored_key;     // raw 32 bytes: H(ClientKey)
+  std::string server_key;     // raw 32 bytes: HMAC(SaltedPassword, "Server Key")
+  std::string role = "user";  // "user" or "admin"
+  bool disabled = false;
+  int64_t created_ms = 0;     // Unix time, milliseconds
+};
+
+struct BanRecord {
+  std::string mask;
+  std::string setter;
+  int64_t set_at = 0;  // Unix seconds
+};
+
+// A registered channel: what persists while nobody is in it.
+struct ChannelRecord {
+  std::string name;            // display spelling, e.g. "#general"
+  std::string owner;           // account name; empty for server-owned (#general)
+  int64_t created = 0;         // Unix seconds
+  std::string topic, topic_setter;
+  int64_t topic_time = 0;      // Unix seconds
+  bool invite_only = false, moderated = false, no_external = true, secret = false, topic_ops = true;
+  std::string key;             // +k, empty when unset
+  uint32_t limit = 0;          // +l, 0 when unset
+  std::vector<BanRecord> bans;
+  std::vector<std::string> invites;  // account names invited (persist)
+  std::vector<std::string> roster;   // member account names, join order
+  std::vector<std::string> ops;      // roster members holding +o
+};
+
+// One stored message (PRIVMSG, NOTICE or TAGMSG).
+struct HistoryRecord {
+  std::string target;          // conversation key: folded channel name, or for direct
+                               // messages "@" + the two folded account/nick names sorted
+                               // and joined by ' ' (chatd computes it)
+  std::string msgid;
+  int64_t time_ms = 0;         // server-time, Unix milliseconds
+  std::string command;         // "PRIVMSG", "NOTICE", "TAGMSG"
+  std::string source;          // nick!user@host at send time
+  std::string account;         // sender's account, empty for guests
+  std::string to;              // the target as written in the message (channel or nick)
+  std::string text;            // empty for TAGMSG
+  std::string tags;            // client-only tags, serialized "+a=b;+c" (escaped), may be empty
+};
+
+// A CHATHISTORY-style selection (IRCv3 draft/chathistory). Bounds are
+// either msgids (resolved within the target) or timestamps in ms; a bound
+// with both empty msgid and ts 0 means "unbounded" ("*").
+struct HistoryBound {
+  std::string msgid;
+  int64_t time_ms = 0;
+  bool unbounded() const { return msgid.empty() && time_ms == 0; }
+};
+
+enum class HistoryQueryKind { kLatest, kBefore, kAfter, kAround, kBetween };
+
+struct HistoryQuery {
+  std::string target;
+  HistoryQueryKind kind = HistoryQueryKind::kLatest;
+  HistoryBound a, b;  // LATEST: a = "after this" bound or unbounded; BEFORE/AFTER/AROUND: a;
+                      // BETWEEN: a and b (either order; results always ascending)
+  uint32_t limit = 100;
+};
+
+struct TargetSummary {
+  std::string target;   // conversation key
+  std::string to;       // display name of the latest message's target
+  int64_t latest_ms = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- accounts. Names are compared folded. Create fails with
+  // InvalidArgument("exists") when the name is taken (and InvalidArgument
+  // for an empty name). Lists are in folded-name order.
+  virtual chat::Status CreateAccount(const AccountRecord& rec) = 0;
+  virtual chat::Status UpdateAccount(const AccountRecord& rec) = 0;    // NotFound if absent
+  virtual chat::Result<AccountRecord> GetAccount(std::string_view name) = 0;  // NotFound
+  virtual chat::Status DeleteAccount(std::string_view name) = 0;      // NotFound
+  virtual chat::Result<std::vector<AccountRecord>> ListAccounts() = 0;
+
+  // ---- registered channels (folded name is the key)
+  virtual chat::Status PutChannel(const ChannelRecord& rec) = 0;      // create or replace
+  virtual chat::Result<ChannelRecord> GetChannel(std::string_view name) = 0;  // NotFound
+  // Deletes the channel and all its history. NotFound when no channel record
+  // existed (history under that name is deleted all the same).
+  virtual chat::Status DeleteChannel(std::string_view name) = 0;
+  virtual chat::Result<std::vector<ChannelRecord>> ListChannels() = 0;
+
+  // ---- history
+  // Appends one message. Returns OK only once committed. msgids are unique
+  // per target; appending a duplicate msgid fails with InvalidArgument, as
+  // does an empty msgid or target, or a target containing NUL.
+  virtual chat::Status AppendHistory(const HistoryRecord& rec) = 0;
+  // Messages selected by q, ascending by time (ties by append order), at
+  // most q.limit. A msgid bound that doesn't exist gives NotFound. All
+  // bounds are exclusive except AROUND's msgid, whose message is included:
+  //   LATEST *: the newest; LATEST a: the newest strictly after a.
+  //   BEFORE a / AFTER a: the nearest before / after a ("*": from the end /
+  //     the start).
+  //   AROUND a: limit/2 before a, the rest at or after a; when one side runs
+  //     short the other side fills up. Needs a bound (else InvalidArgument).
+  //   BETWEEN a b: strictly between, in either order, the `limit` nearest to
+  //     a. Needs both bounds (else InvalidArgument).
+  // A timestamp bound compares on time_ms, so it excludes every message of
+  // that exact millisecond.
+  virtual chat::Result<std::vector<HistoryRecord>> QueryHistory(const HistoryQuery& q) = 0;
+  // Conversations among `targets` (keys) with a message in (from_ms, to_ms],
+  // newest first, at most limit (CHATHISTORY TARGETS). Each summary is that
+  // conversation's newest message inside the window. The bounds may come in
+  // either order; ties are ordered by key; duplicates in `targets` count once.
+  virtual chat::Result<std::vector<TargetSummary>> ListTargets(const std::vector<std::string>& targets,
+                                                               int64_t from_ms, int64_t to_ms,
+                                                               uint32_t limit) = 0;
+  // Direct-message conversation keys that involve `participant` (folded; the
+  // store folds it again), in key order. A conversation whose messages have
+  // all been deleted or pruned is no longer listed.
+  virtual chat::Result<std::vector<std::string>> DirectTargetsOf(std::string_view participant) = 0;
+  // Deletes all history of one target.
+  virtual chat::Status DeleteHistory(std::string_view target) = 0;
+  // Retention: drops messages older than now_ms - max_age_ms (if max_age_ms > 0) and
+  // beyond the newest max_per_target of each target (if > 0). Returns how many.
+  virtual chat::Result<uint64_t> Prune(int64_t now_ms, int64_t max_age_ms, uint64_t max_per_target) = 0;
+
+  // ---- durability and upkeep
+  // Forces the transaction log to disk (fsync). Used by sync = "interval".
+  virtual chat::Status Flush() = 0;
+  // Checkpoint and remove log files no longer needed.
+  virtual chat::Status Checkpoint() = 0;
+};
+
+struct StoreOptions {
+  bool sync_on_commit = false;  // true: every commit fsyncs the log (sync = "commit")
+  uint32_t cache_mb = 16;
+};
+
+// Opens (creating if needed) the Berkeley DB environment in `dir` with
+// recovery; DB_REGISTER detects a crashed previous process and runs
+// recovery. `dir` must exist. Errors name the path and the way out: IOError
+// for a missing, non-directory or unwritable dir ("chown it to the chatd
+// user"), Corruption for an environment or database that can't be recovered
+// or opened ("restore a backup with chatctl restore or move the directory
+// away to start empty") or one written by a newer chatd. The store closes
+// the environment (checkpoint, then close) when destroyed.
+chat::Result<std::unique_ptr<Store>> OpenBdbStore(const std::string& dir, const StoreOptions& opts);
+
+// A store in memory, same semantics, nothing persisted. For tests.
+std::unique_ptr<Store> NewMemStore();
+
+}  // namespace chatd
+
+#endif  // CHATD_STORE_H_
