@@ -197,13 +197,14 @@ void Client::ResumeCb(int, short, void* arg) noexcept {
 void Client::Tick(time_t now) {
   const Config& cfg = server_->config();
   if (!registered_) {
-    if (now - signon_ >= cfg.registration_timeout_s) Quit("Registration timed out");
+    // Whole seconds and a 1 s tick: ">" so nobody is cut off before the full timeout.
+    if (now - signon_ > cfg.registration_timeout_s) Quit("Registration timed out");
     return;
   }
   time_t idle = now - last_input_;
-  if (ping_sent_ && idle >= cfg.ping_interval_s + cfg.ping_timeout_s) {
+  if (ping_sent_ && idle > cfg.ping_interval_s + cfg.ping_timeout_s) {
     Quit("Ping timeout: " + std::to_string(idle) + " seconds");
-  } else if (!ping_sent_ && idle >= cfg.ping_interval_s) {
+  } else if (!ping_sent_ && idle > cfg.ping_interval_s) {
     ping_sent_ = true;
     WriteLine("PING :" + server_->name() + "\r\n");
   }
