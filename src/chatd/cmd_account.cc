@@ -54,6 +54,13 @@ void LogIn(Server& server, Client& c, const AccountRecord& rec) {
   LOG_INFO("client %llu [%s] logged in as %s", static_cast<unsigned long long>(c.id()),
            c.address().c_str(), rec.name.c_str());
   if (!c.registered()) return;  // TryRegister joins roster channels
+  // Registered channels the client is already in now count it as a member.
+  for (Channel* ch : c.channels()) {
+    if (ch->registered && !ch->InRoster(rec.name)) {
+      ch->AddToRoster(rec.name);
+      server.SaveChannel(ch);
+    }
+  }
   Message notify = MakeEvent(c.prefix(), "ACCOUNT", {rec.name});
   Outgoing out(notify);
   std::set<Client*> told{&c};
@@ -232,6 +239,9 @@ static void HandleRegister(Server& server, Client& c, const Message& msg) {
   }
   if (email == "*" ? cfg.email_required : email.find('@') == std::string::npos || email.size() > 254) {
     return fail("INVALID_EMAIL", cfg.email_required ? "A valid e-mail address is required" : "Invalid e-mail address");
+  }
+  if (password.size() > 255) {  // RFC 4616 PLAIN carries at most 255 bytes
+    return fail("UNACCEPTABLE_PASSWORD", "Passwords may have at most 255 bytes");
   }
   if (password.size() < kMinPassword) {
     return fail("WEAK_PASSWORD", "Passwords need at least " + std::to_string(kMinPassword) + " characters");

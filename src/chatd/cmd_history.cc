@@ -104,11 +104,21 @@ static void Targets(Server& server, Client& c, const Message& msg, uint32_t limi
   const std::string me = Identity(c);
   auto direct = server.store()->DirectTargetsOf(me);
   if (direct.ok()) {
+    std::map<std::string, std::string> guests;  // guest key -> current nick
+    for (const auto& [id, other] : server.clients()) {
+      if (!other->logged_in()) guests[other->guest_key()] = other->nick();
+    }
     for (const auto& key : direct.value()) {
-      keys.push_back(key);
       // "@a b": the other party is the name that isn't mine.
       std::string a = key.substr(1, key.find(' ') - 1), b = key.substr(key.find(' ') + 1);
-      display[key] = a == me ? b : a;
+      std::string other = a == me ? b : a;
+      if (!other.empty() && other[0] == '~') {  // a guest: shown by nick while connected
+        auto it = guests.find(other);
+        if (it == guests.end()) continue;
+        other = it->second;
+      }
+      keys.push_back(key);
+      display[key] = other;
     }
   }
   int64_t lo = std::min(from.time_ms, to.time_ms), hi = std::max(from.time_ms, to.time_ms);

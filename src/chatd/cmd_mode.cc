@@ -3,6 +3,7 @@
 // RFC 2812 §3.1.5 / §3.2.3 and Modern IRC.
 #include <algorithm>
 #include <cstdlib>
+#include <sstream>
 #include <ctime>
 
 #include "chatd/channel.h"
@@ -107,7 +108,14 @@ static void ChannelMode(Server& server, Client& c, const Message& msg) {
     return;
   }
   if (msg.params.size() < 2) {
-    c.Numeric(irc::RPL_CHANNELMODEIS, {ch->name(), ch->ModeString(ch->HasMember(&c))});
+    // RPL_CHANNELMODEIS: the mode string and each argument as separate parameters.
+    Message reply;
+    reply.source = server.name();
+    reply.command = irc::NumericCode(irc::RPL_CHANNELMODEIS);
+    reply.params = {c.target_nick(), ch->name()};
+    std::istringstream words(ch->ModeString(ch->HasMember(&c)));
+    for (std::string w; words >> w;) reply.params.push_back(w);
+    c.Send(reply);
     c.Numeric(irc::RPL_CREATIONTIME, {ch->name(), std::to_string(ch->created())});
     return;
   }

@@ -72,10 +72,15 @@ int main(int argc, char** argv) {
   // A missing data_dir is an error, not created on the fly: an unmounted
   // volume must not look like a fresh, empty server.
   struct stat st;
-  if (stat(config.data_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+  if (stat(config.data_dir.c_str(), &st) != 0) {
     fprintf(stderr,
             "chatd: data_dir %s does not exist: create it (mkdir -m 0750, owned by the user chatd "
             "runs as) or fix [server] data_dir in %s\n",
+            config.data_dir.c_str(), config_path.c_str());
+    return 1;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "chatd: data_dir %s is not a directory: point [server] data_dir in %s at a directory\n",
             config.data_dir.c_str(), config_path.c_str());
     return 1;
   }

@@ -511,8 +511,6 @@ def test_errors(seeded, args, code, context):
     assert m.params[2:2 + len(context)] == context, m
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: TARGETS names a guest DM partner by its internal "
-                   "connection key (e.g. `~45e91981cfb3.3`) instead of its nickname")
 def test_targets_guest_partner_by_nick(srv, client):
     """TARGETS names a DM partner who is a guest by nickname (`CHATHISTORY
     TARGETS <nickname | channel name> <timestamp>`), on both sides."""
