@@ -172,6 +172,10 @@ class BdbStore final : public Store, private store::HistoryScanner {
   template <typename Rec>
   Result<std::vector<Rec>> ListAll(DB* db, const char* file,
                                    Status (*decode)(std::string_view, const std::string&, Rec*));
+  // The record under folded `name` in db (NotFound names it as `what`).
+  template <typename Rec>
+  Result<Rec> GetOne(DB* db, const char* file, const char* what, std::string_view name,
+                     Status (*decode)(std::string_view, const std::string&, Rec*));
 
   const std::string dir_;
   const StoreOptions opts_;
@@ -381,6 +385,21 @@ Status BdbStore::Txn(const char* what, const TxnBody& body) {
 }
 
 template <typename Rec>
+Result<Rec> BdbStore::GetOne(DB* db, const char* file, const char* what, std::string_view name,
+                             Status (*decode)(std::string_view, const std::string&, Rec*)) {
+  std::string key = chat::irc::Fold(name);
+  DBT k = In(key);
+  Buf v;
+  int ret = db->get(db, nullptr, &k, v.dbt(), 0);
+  if (ret == DB_NOTFOUND) return Status::NotFound(std::string("no ") + what + " " + std::string(name));
+  if (ret != 0) return Error(std::string("reading ") + file, ret);
+  Rec rec;
+  Status st = Decode(decode, v.view(), file, key, false, &rec);
+  if (!st.ok()) return st;
+  return rec;
+}
+
+template <typename Rec>
 Result<std::vector<Rec>> BdbStore::ListAll(DB* db, const char* file,
                                            Status (*decode)(std::string_view, const std::string&, Rec*)) {
   DBC* c = nullptr;
@@ -432,16 +451,7 @@ Status BdbStore::UpdateAccount(const AccountRecord& rec) {
 }
 
 Result<AccountRecord> BdbStore::GetAccount(std::string_view name) {
-  std::string key = chat::irc::Fold(name);
-  DBT k = In(key);
-  Buf v;
-  int ret = accounts_->get(accounts_, nullptr, &k, v.dbt(), 0);
-  if (ret == DB_NOTFOUND) return Status::NotFound("no account " + std::string(name));
-  if (ret != 0) return Error("reading accounts.db", ret);
-  AccountRecord rec;
-  Status st = Decode(&store::DecodeAccount, v.view(), "accounts.db", key, false, &rec);
-  if (!st.ok()) return st;
-  return rec;
+  return GetOne<AccountRecord>(accounts_, "accounts.db", "account", name, &store::DecodeAccount);
 }
 
 Status BdbStore::DeleteAccount(std::string_view name) {
@@ -474,16 +484,7 @@ Status BdbStore::PutChannel(const ChannelRecord& rec) {
 }
 
 Result<ChannelRecord> BdbStore::GetChannel(std::string_view name) {
-  std::string key = chat::irc::Fold(name);
-  DBT k = In(key);
-  Buf v;
-  int ret = channels_->get(channels_, nullptr, &k, v.dbt(), 0);
-  if (ret == DB_NOTFOUND) return Status::NotFound("no channel " + std::string(name));
-  if (ret != 0) return Error("reading channels.db", ret);
-  ChannelRecord rec;
-  Status st = Decode(&store::DecodeChannel, v.view(), "channels.db", key, false, &rec);
-  if (!st.ok()) return st;
-  return rec;
+  return GetOne<ChannelRecord>(channels_, "channels.db", "channel", name, &store::DecodeChannel);
 }
 
 Status BdbStore::DeleteChannel(std::string_view name) {
