@@ -3,9 +3,11 @@
 # "test" (also the test tools and the real IRC clients used in interop tests).
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config autoconf-archive
-      libevent-dev libssl-dev libtomlplusplus-dev libdb5.3++-dev openssl"
+      libevent-dev libssl-dev libtomlplusplus-dev libdb5.3++-dev libsystemd-dev openssl"
 if [ "${1:-build}" = test ]; then
-  pkgs="$pkgs libcpputest-dev python3 python3-pytest tmux irssi weechat-curses weechat-headless"
+  # debhelper and lintian: the package test (tests/package/test_package.sh).
+  pkgs="$pkgs libcpputest-dev python3 python3-pytest tmux irssi weechat-curses weechat-headless
+        debhelper lintian"
 fi
 missing=""
 for p in $pkgs; do

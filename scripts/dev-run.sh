@@ -9,7 +9,7 @@ sh scripts/deps.sh build
 [ -x configure ] || ./autogen.sh
 mkdir -p build
 [ -f build/Makefile ] || (cd build && ../configure -q)
-make -C build -j2 src/chatd/chatd >/dev/null
+make -C build -j2 src/chatd/chatd src/chatctl/chatctl >/dev/null
 
 mkdir -p var/tls var/data
 if [ ! -f var/tls/cert.pem ]; then
@@ -44,6 +44,10 @@ key = "tls/key.pem"
 
 [flood]
 exempt = ["127.0.0.1", "::1"]
+
+[control]
+# chatctl --config var/chatd.conf status
+socket = "control.sock"
 CONF
 fi
 cat <<MSG
@@ -52,5 +56,6 @@ chatd is starting in the foreground (Ctrl-C stops it). Connect with:
            (or plaintext: irssi -c 127.0.0.1 -p 6667)
   WeeChat: /server add chatd 127.0.0.1/6697 -tls -tls_verify=off
            /connect chatd
+  admin:   build/src/chatctl/chatctl --config var/chatd.conf status
 MSG
 exec build/src/chatd/chatd --config var/chatd.conf --foreground

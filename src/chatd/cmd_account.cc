@@ -260,7 +260,8 @@ static void HandleRegister(Server& server, Client& c, const Message& msg) {
   chat::Status s = server.store()->CreateAccount(rec);
   if (!s.ok()) {
     if (s.code() == chat::Status::Code::kInvalidArgument) return fail("ACCOUNT_EXISTS", "Account already exists");
-    LOG_ERROR("REGISTER %s: %s", account.c_str(), s.ToString().c_str());
+    LOG_ERROR("client %llu [%s] REGISTER %s: %s", static_cast<unsigned long long>(c.id()),
+              c.address().c_str(), account.c_str(), s.ToString().c_str());
     return fail("TEMPORARILY_UNAVAILABLE", "Could not store the account, try again later");
   }
   LOG_INFO("client %llu [%s] registered account %s", static_cast<unsigned long long>(c.id()),

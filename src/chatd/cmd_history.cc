@@ -124,7 +124,8 @@ static void Targets(Server& server, Client& c, const Message& msg, uint32_t limi
   int64_t lo = std::min(from.time_ms, to.time_ms), hi = std::max(from.time_ms, to.time_ms);
   auto found = server.store()->ListTargets(keys, lo, hi, limit);
   if (!found.ok()) {
-    LOG_ERROR("CHATHISTORY TARGETS: %s", found.status().ToString().c_str());
+    LOG_ERROR("client %llu [%s] CHATHISTORY TARGETS: %s", static_cast<unsigned long long>(c.id()),
+              c.address().c_str(), found.status().ToString().c_str());
     return Fail(c, "MESSAGE_ERROR", {"TARGETS"}, "History is unavailable right now");
   }
   std::vector<Message> lines;
@@ -191,7 +192,8 @@ static void HandleChathistory(Server& server, Client& c, const Message& msg) {
       msgs.push_back(FromRecord(r));
     }
   } else if (found.status().code() != chat::Status::Code::kNotFound) {
-    LOG_ERROR("CHATHISTORY %s %s: %s", sub.c_str(), target.c_str(), found.status().ToString().c_str());
+    LOG_ERROR("client %llu [%s] CHATHISTORY %s %s: %s", static_cast<unsigned long long>(c.id()),
+              c.address().c_str(), sub.c_str(), target.c_str(), found.status().ToString().c_str());
     return Fail(c, "MESSAGE_ERROR", {sub, target}, "History is unavailable right now");
   }
   // An unknown msgid reference gives an empty batch, as the spec allows.

@@ -67,6 +67,7 @@ static std::size_t MaxText(const Client& c, const std::string& command, const st
 
 static void Relay(Server& server, Client& c, const Message& msg) {
   const bool tagmsg = msg.command == "TAGMSG";
+  if (!tagmsg) server.NoteMessage();  // chatctl status: messages/s
   // Modern IRC, NOTICE: "the server MUST NOT send any error back" for NOTICE.
   const bool quiet = msg.command == "NOTICE";
   auto error = [&](irc::Numeric n, std::initializer_list<std::string_view> params) {

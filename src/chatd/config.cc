@@ -85,6 +85,7 @@ class Loader {
   void Store(const toml::table& t, Config* cfg);
   void Accounts(const toml::table& t, Config* cfg);
   void History(const toml::table& t, Config* cfg);
+  void ControlSection(const toml::table& t, Config* cfg);
 
   std::string Message(uint32_t line, const std::string& text) const {
     if (line == 0) return path_ + ": " + text;
@@ -195,6 +196,7 @@ bool IsToken(const std::string& s) {
 }
 
 void Loader::Server(const toml::table& t, Config* cfg) {
+  const toml::node* group_node = nullptr;
   for (auto&& [key, node] : t) {
     const std::string_view k = key.str();
     if (k == "name") {
@@ -220,9 +222,18 @@ void Loader::Server(const toml::table& t, Config* cfg) {
       (void)GetText(node, "server.password", &cfg->password);
     } else if (k == "description") {
       (void)GetText(node, "server.description", &cfg->description);
+    } else if (k == "user") {
+      (void)GetString(node, "server.user", &cfg->user);
+    } else if (k == "group") {
+      if (GetString(node, "server.group", &cfg->group)) group_node = &node;
+    } else if (k == "pid_file") {
+      (void)GetString(node, "server.pid_file", &cfg->pid_file);
     } else {
       UnknownKey(key, node, "[server]");
     }
+  }
+  if (group_node != nullptr && !cfg->group.empty() && cfg->user.empty()) {
+    Fail(*group_node, "server.group is set but server.user is not: set both, or neither");
   }
 }
 
@@ -516,6 +527,32 @@ void Loader::History(const toml::table& t, Config* cfg) {
   }
 }
 
+// A group name as getgrnam takes it: not empty, no ':' or whitespace.
+bool IsGroupName(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (unsigned char c : s) {
+    if (c <= ' ' || c == ':' || c == 0x7f) return false;
+  }
+  return true;
+}
+
+void Loader::ControlSection(const toml::table& t, Config* cfg) {
+  for (auto&& [key, node] : t) {
+    const std::string_view k = key.str();
+    if (k == "socket") {
+      (void)GetText(node, "control.socket", &cfg->control_socket);
+    } else if (k == "group" || k == "admin_group") {
+      std::string* out = k == "group" ? &cfg->control_group : &cfg->control_admin_group;
+      const std::string name = "control." + std::string(k);
+      if (GetString(node, name, out) && !IsGroupName(*out)) {
+        Fail(node, name + " must be a group name (no spaces or ':')");
+      }
+    } else {
+      UnknownKey(key, node, "[control]");
+    }
+  }
+}
+
 void Loader::LogSection(const toml::table& t, Config* cfg) {
   for (auto&& [key, node] : t) {
     const std::string_view k = key.str();
@@ -556,6 +593,7 @@ chat::Status Loader::Load(const toml::table& root, Config* cfg) {
       {"server", &Loader::Server}, {"channels", &Loader::Channels}, {"tls", &Loader::Tls},
       {"limits", &Loader::Limits}, {"flood", &Loader::Flood},       {"log", &Loader::LogSection},
       {"store", &Loader::Store},   {"accounts", &Loader::Accounts}, {"history", &Loader::History},
+      {"control", &Loader::ControlSection},
   };
   bool have_listen = false;
   for (auto&& [key, node] : root) {
@@ -618,8 +656,10 @@ chat::Status Loader::Load(const toml::table& root, Config* cfg) {
                                   : abs.lexically_normal().parent_path();
   cfg->data_dir = Resolve(base, cfg->data_dir);
   cfg->motd_file = Resolve(base, cfg->motd_file);
+  cfg->pid_file = Resolve(base, cfg->pid_file);
   cfg->tls_certificate = Resolve(base, cfg->tls_certificate);
   cfg->tls_key = Resolve(base, cfg->tls_key);
+  cfg->control_socket = Resolve(base, cfg->control_socket);
   return chat::Status::OK();
 }
 

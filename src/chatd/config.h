@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "libchat/control.h"
 #include "libchat/status.h"
 
 namespace chatd {
@@ -40,6 +41,9 @@ struct Config {
   std::string motd_file;             // motd_file, optional
   std::string password;              // password, optional (PASS)
   std::string description = "chatd"; // description: shown in WHOIS 312 / INFO
+  std::string user;                  // user: account to run as when started as root ("" = stay)
+  std::string group;                 // group: its group ("" = the user's primary group)
+  std::string pid_file;              // pid_file: written after detaching ("" = none)
 
   // [channels]
   std::vector<std::string> auto_join = {"#general"};  // auto_join
@@ -96,6 +100,11 @@ struct Config {
   int64_t history_max_age_days = 0;     // max_age_days: 0 keeps forever
   uint64_t history_max_per_target = 0;  // max_messages: per channel or conversation, 0 = no cap
   uint32_t chathistory_limit = 100;     // chathistory_limit: most messages one CHATHISTORY returns
+
+  // [control]: the admin socket chatctl talks to (doc/control.md)
+  std::string control_socket = chat::ctl::kDefaultSocket;  // socket: "" for none; relative to the config's dir
+  std::string control_group = "chatd";        // group: the socket file's group (mode 0660)
+  std::string control_admin_group = "chatd";  // admin_group: who may use it besides root and chatd's user
 
   // [log]
   std::string log_level = "info";       // level: debug, info, notice, warning, error

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "chatd/config.h"
+#include "chatd/daemon.h"
 #include "chatd/log.h"
 #include "chatd/server.h"
 #include "chat_autoconf.h"
@@ -20,10 +21,65 @@ void Usage(FILE* out) {
   fprintf(out,
           "usage: chatd [--config FILE] [--foreground] [--check-config] [--version]\n"
           "  -c, --config FILE   configuration file (default %s/chatd/chatd.conf)\n"
-          "  -f, --foreground    stay in the foreground (for systemd and development)\n"
+          "  -f, --foreground    do not detach (for systemd and development); default: run as a daemon\n"
           "  -n, --check-config  check the configuration, print errors as file:line: message, exit\n"
           "  -V, --version       print the version and exit\n",
           SYSCONFDIR);
+}
+
+// Start-up after the configuration is known, then the loop. Without
+// `foreground` this detaches first (daemon.h): everything below runs in the
+// daemon, and errors reach the terminal through StartupError until
+// DetachFinish. Returns main()'s exit status.
+int Serve(chatd::Config config, bool foreground, chatd::LogLevel level) {
+  if (!foreground) {
+    chat::Status s = chatd::DetachStart();
+    if (!s.ok()) {
+      chatd::StartupError(s.message());
+      return 1;
+    }
+  }
+  chat::Status s = chatd::WritePidFile(config.pid_file);
+  if (!s.ok()) {
+    chatd::StartupError(s.message());
+    return 1;
+  }
+  int rc;
+  {
+    chatd::PrivilegeDrop drop;
+    s = drop.Prepare(config.user, config.group);
+    if (!s.ok()) {
+      chatd::StartupError(s.message());
+      chatd::RemovePidFile();
+      return 1;
+    }
+    const std::string log_target = config.log_target, log_facility = config.log_facility;
+    chatd::Server server(std::move(config));
+    s = server.Start();
+    if (s.ok()) s = drop.Finish();
+    if (s.ok() && !foreground) s = chatd::DetachFinish();
+    if (!s.ok()) {
+      std::string hint;
+      if (drop.active() && s.message().find("Permission denied") != std::string::npos) {
+        hint = " (chatd opens files as user " + drop.user() + ")";
+      }
+      chatd::StartupError(s.message() + hint);
+      chatd::RemovePidFile();
+      return 1;
+    }
+    // Detached, stderr is /dev/null: "stderr" logging becomes syslog.
+    std::string error;
+    if (!foreground && log_target == "stderr" &&
+        !chatd::LogInit("syslog", log_facility, level, &error)) {
+      chatd::LogInit("syslog", "daemon", level, &error);
+    }
+    if (drop.active()) LOG_INFO("running as user %s", drop.user().c_str());
+    chatd::NotifyService(chatd::ServiceState::kReady, "running");
+    LOG_NOTICE("chatd %s started%s", PACKAGE_VERSION, foreground ? "" : " (detached)");
+    rc = server.Run();
+  }
+  chatd::RemovePidFile();
+  return rc;
 }
 
 }  // namespace
@@ -85,17 +141,5 @@ int main(int argc, char** argv) {
     return 1;
   }
   signal(SIGPIPE, SIG_IGN);
-
-  chatd::Server server(std::move(config));
-  chat::Status started = server.Start();
-  if (!started.ok()) {
-    fprintf(stderr, "chatd: %s\n", started.message().c_str());
-    return 1;
-  }
-  if (!foreground && daemon(0, 0) != 0) {
-    fprintf(stderr, "chatd: cannot daemonize: %s\n", strerror(errno));
-    return 1;
-  }
-  LOG_NOTICE("chatd %s started", PACKAGE_VERSION);
-  return server.Run();
+  return Serve(std::move(config), foreground, level);
 }

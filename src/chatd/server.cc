@@ -17,6 +17,8 @@
 #include "chatd/channel.h"
 #include "chatd/client.h"
 #include "chatd/conn.h"
+#include "chatd/control.h"
+#include "chatd/daemon.h"
 #include "chatd/listener.h"
 #include "chatd/log.h"
 #include "chatd/store.h"
@@ -31,6 +33,7 @@ using chat::irc::Fold;
 Server::Server(Config config) : config_(std::move(config)), started_(time(nullptr)) {}
 
 Server::~Server() {
+  control_.reset();
   clients_.clear();
   store_.reset();  // checkpoints and closes the environment
   dead_.clear();
@@ -70,6 +73,11 @@ chat::Status Server::Start(std::unique_ptr<Store> store) {
     listeners_.push_back(std::move(l).value());
     LOG_INFO("listening on %s%s", lc.address.c_str(), lc.tls ? " (TLS)" : "");
   }
+  if (persistent && !config_.control_socket.empty()) {
+    auto control = Control::Create(this);
+    if (!control.ok()) return control.status();
+    control_ = std::move(control).value();
+  }
   unsigned char rnd[6];
   if (RAND_bytes(rnd, sizeof rnd) != 1) return chat::Status::IOError("no randomness for msgids");
   static const char kHex[] = "0123456789abcdef";
@@ -103,6 +111,7 @@ int Server::Run() {
 
 void Server::Stop(const std::string& reason) {
   LOG_NOTICE("shutting down: %s", reason.c_str());
+  NotifyService(ServiceState::kStopping, "shutting down");
   listeners_.clear();
   std::vector<Client*> all;
   for (auto& [id, c] : clients_) all.push_back(c.get());
@@ -112,16 +121,19 @@ void Server::Stop(const std::string& reason) {
 }
 
 void Server::Reload() {
+  ReloadNotice notice;  // sd_notify RELOADING=1 now, READY=1 on every way out
   auto fresh = LoadConfig(config_.path);
   if (!fresh.ok()) {
     LOG_ERROR("reload: %s; keeping the running configuration", fresh.status().message().c_str());
     return;
   }
   Config next = std::move(fresh).value();
-  // Listeners, the server name and data_dir need a restart; the rest applies now.
+  // Listeners, the server name, data_dir and the control socket need a
+  // restart; the rest applies now.
   next.listen = config_.listen;
   next.server_name = config_.server_name;
   next.data_dir = config_.data_dir;
+  next.control_socket = config_.control_socket;
   if (tls_ != nullptr) {
     chat::Status s = tls_->Reload(next.tls_certificate, next.tls_key);
     if (!s.ok()) LOG_ERROR("reload: %s; keeping the old certificate", s.ToString().c_str());
@@ -412,6 +424,22 @@ void Server::NotifyMonitors(const std::string& nick, const std::string& prefix, 
       w->Numeric(chat::irc::RPL_MONOFFLINE, {nick});
     }
   }
+}
+
+void Server::NoteMessage() {
+  time_t now = time(nullptr);
+  MessageBucket& b = message_buckets_[now % 60];
+  if (b.second != now) b = MessageBucket{now, 0};
+  ++b.count;
+}
+
+double Server::MessagesPerSecond() const {
+  time_t now = time(nullptr);
+  uint64_t total = 0;
+  for (const MessageBucket& b : message_buckets_) {
+    if (now - b.second < 60) total += b.count;
+  }
+  return static_cast<double>(total) / 60.0;
 }
 
 std::string Server::NewMsgid() {

@@ -23,6 +23,7 @@ namespace chatd {
 
 class Channel;
 class Client;
+class Control;
 class Listener;
 class Peer;
 class TlsContext;
@@ -39,8 +40,9 @@ class Server {
 
   // Creates the event loop, opens the store (the Berkeley DB environment in
   // data_dir unless `store` is given, e.g. an in-memory one in tests), loads
-  // registered channels, and opens the TLS context and listeners. Errors name
-  // what failed (file, address).
+  // registered channels, and opens the TLS context, listeners and (with the
+  // Berkeley DB store only) the control socket. Errors name what failed
+  // (file, address).
   chat::Status Start(std::unique_ptr<Store> store = nullptr);
   // Runs the loop until Stop(). Returns the exit status for main().
   int Run();
@@ -48,6 +50,8 @@ class Server {
   void Stop(const std::string& reason);
   // Re-reads the config file's reloadable parts, the TLS certificate and the MOTD.
   void Reload();
+  // Re-reads motd_file only (chatctl motd reload).
+  void ReloadMotd() { LoadMotd(); }
 
   event_base* base() const { return base_; }
   const Config& config() const { return config_; }
@@ -111,6 +115,15 @@ class Server {
   // Sends RPL_MONONLINE / RPL_MONOFFLINE about `nick` to its watchers.
   void NotifyMonitors(const std::string& nick, const std::string& prefix, bool online);
 
+  // ---- control socket (control.cc): an announcement sent as a NOTICE to
+  // clients at registration, "" for none; chatctl announce sets it.
+  const std::string& announcement() const { return announcement_; }
+  void set_announcement(std::string text) { announcement_ = std::move(text); }
+  // Counts one PRIVMSG/NOTICE handled; MessagesPerSecond() is the average
+  // over the last 60 seconds (chatctl status).
+  void NoteMessage();
+  double MessagesPerSecond() const;
+
   // ---- ids
   uint64_t NextId() { return next_id_++; }
   // Random hex chosen at Start, different for every run of the server.
@@ -158,6 +171,13 @@ class Server {
   uint64_t next_id_ = 1;
   uint64_t msgid_counter_ = 0;
   std::string msgid_prefix_;
+  std::unique_ptr<Control> control_;  // null in tests with an injected store, or with [control] socket = ""
+  std::string announcement_;
+  struct MessageBucket {
+    time_t second = 0;
+    uint32_t count = 0;
+  };
+  MessageBucket message_buckets_[60];  // indexed by second % 60
 };
 
 }  // namespace chatd

@@ -182,6 +182,7 @@ void TryRegister(Server& server, Client& c) {
   SendIsupport(server, c);
   SendLusers(server, c);
   SendMotd(server, c);
+  if (!server.announcement().empty()) c.ServerMessage("NOTICE", {c.nick(), server.announcement()});  // chatctl announce
   server.NotifyMonitors(c.nick_, c.prefix(), true);
   for (const auto& name : cfg.auto_join) {
     if (c.closing_) break;

@@ -160,6 +160,16 @@ class Store {
   virtual chat::Status Flush() = 0;
   // Checkpoint and remove log files no longer needed.
   virtual chat::Status Checkpoint() = 0;
+  // A hot backup (chatctl backup): writes a consistent copy of the store
+  // into `dir`, an absolute path that must not exist yet (its parent must)
+  // or be an empty directory, while the store stays in use. The copy is a
+  // directory OpenBdbStore opens as it was at the call (chatctl restore
+  // copies it into data_dir). Blocks the caller while copying. IOError for
+  // I/O failures and for stores with nothing on disk (the default);
+  // InvalidArgument when `dir` exists and is not empty.
+  virtual chat::Status Backup(const std::string& dir) {
+    return chat::Status::IOError("this store keeps nothing on disk to back up (" + dir + ")");
+  }
 };
 
 struct StoreOptions {

@@ -3,6 +3,7 @@
 // includes <db.h>. Layout, key formats and the durability contract are in
 // doc/storage.md.
 #include <db.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,6 +125,7 @@ class BdbStore final : public Store, private store::HistoryScanner {
 
   Status Flush() override;
   Status Checkpoint() override;
+  Status Backup(const std::string& target) override;
 
  private:
   // A transaction body: returns a Berkeley DB error code, or 0 with a
@@ -763,6 +765,59 @@ Status BdbStore::Checkpoint() {
   if (ret != 0) return Error("checkpointing", ret);
   ret = env_->log_archive(env_, nullptr, DB_ARCH_REMOVE);
   if (ret != 0) return Error("removing old log files", ret);
+  return Status::OK();
+}
+
+// As db_hotbackup does: checkpoint, copy the databases, the log and the
+// other files of data_dir (the SCRAM secret), then run catastrophic recovery
+// in the copy so it is consistent on its own. The loop is single-threaded,
+// so nothing writes while the copy is made.
+Status BdbStore::Backup(const std::string& target) {
+  if (target.empty() || target[0] != '/') return Status::InvalidArgument("backup directory must be an absolute path");
+  struct stat sb;
+  if (::stat(target.c_str(), &sb) == 0) {
+    if (!S_ISDIR(sb.st_mode)) return Status::InvalidArgument(target + " exists and is not a directory");
+    DIR* d = ::opendir(target.c_str());
+    if (d == nullptr) return Status::IOError("cannot read " + target + ": " + std::strerror(errno));
+    bool empty = true;
+    while (struct dirent* e = ::readdir(d)) {
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) empty = false;
+    }
+    ::closedir(d);
+    if (!empty) return Status::InvalidArgument(target + " exists and is not empty: name a new directory");
+  } else if (errno != ENOENT) {
+    return Status::IOError("cannot use " + target + ": " + std::strerror(errno));
+  }
+  Status st = Checkpoint();
+  if (!st.ok()) return st;
+  int ret = env_->backup(env_, target.c_str(), DB_CREATE | DB_BACKUP_FILES);
+  if (ret != 0) {
+    if (ret == EACCES || ret == EPERM || ret == EROFS || ret == ENOENT) {
+      last_error_.clear();
+      return Status::IOError("cannot write the backup to " + target + " (" + db_strerror(ret) +
+                             "): its parent must exist and be writable by the user chatd runs as");
+    }
+    return Error("backing up to " + target, ret);
+  }
+  // Region files belong to a running environment, never to a copy.
+  if (DIR* d = ::opendir(target.c_str())) {
+    while (struct dirent* e = ::readdir(d)) {
+      if (StartsWith(e->d_name, "__db.")) (void)::unlink((target + "/" + e->d_name).c_str());
+    }
+    ::closedir(d);
+  }
+  DB_ENV* copy = nullptr;
+  ret = db_env_create(&copy, 0);
+  if (ret != 0) return Error("creating a handle for the backup", ret);
+  copy->app_private = this;
+  copy->set_errcall(copy, &BdbStore::ErrCall);
+  ret = copy->open(copy, target.c_str(),
+                   DB_CREATE | DB_INIT_TXN | DB_INIT_LOG | DB_INIT_LOCK | DB_INIT_MPOOL | DB_RECOVER_FATAL | DB_PRIVATE,
+                   0600);
+  if (ret == 0) ret = copy->log_archive(copy, nullptr, DB_ARCH_REMOVE);
+  int close_ret = copy->close(copy, 0);
+  if (ret == 0) ret = close_ret;
+  if (ret != 0) return Error("recovering the backup in " + target, ret);
   return Status::OK();
 }
 

@@ -8,7 +8,10 @@
 #                               [--scenarios "idle idle_tls handshake fanout rooms ramp history"]
 #                               [--out DIR] [--no-install]
 # Environment: CHATD (chatd binary; default build/src/chatd/chatd, then
-# build-bench/...), CHATBENCH (default: next to CHATD, ../../tests/bench/chatbench).
+# build-bench/...), CHATBENCH (default: next to CHATD, ../../tests/bench/chatbench),
+# RETRIES (default 2) and MAX_WAIT (default 15): a run in which the server or
+# chatbench waited more than MAX_WAIT% of the time for its core (other load on
+# the machine, from /proc/PID/schedstat) is repeated up to RETRIES times.
 #
 # Each server gets its own port pair and config in the output directory,
 # runs pinned to core 0 (taskset -c 0) and is restarted for every scenario
@@ -26,6 +29,8 @@ servers="chatd ngircd inspircd ergo"
 scenarios="idle idle_tls handshake fanout rooms ramp history"
 out=""
 install=1
+RETRIES=${RETRIES:-2}
+MAX_WAIT=${MAX_WAIT:-15}
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;;
@@ -301,8 +306,8 @@ scenario_args() {
   local sc=$1 srv=$2 plain tls
   read -r plain tls <<<"$(port_of "$srv")"
   case $sc in
-    idle) echo "--scenario idle --port $plain --connections $IDLE_N --duration $IDLE_HOLD --connect-rate 4000 --inflight 1000" ;;
-    idle_tls) echo "--scenario idle --tls --port $tls --connections $IDLE_TLS_N --duration $IDLE_HOLD --connect-rate 2000 --inflight 1000" ;;
+    idle) echo "--scenario idle --port $plain --connections $IDLE_N --duration $IDLE_HOLD --connect-rate 4000 --inflight 1000 --setup-timeout 30" ;;
+    idle_tls) echo "--scenario idle --tls --port $tls --connections $IDLE_TLS_N --duration $IDLE_HOLD --connect-rate 2000 --inflight 1000 --setup-timeout 30" ;;
     handshake) echo "--scenario handshake --port $tls --duration $HS_DUR --concurrency 128 --resume" ;;
     fanout) echo "--scenario fanout --port $plain --channels 1 --members $FAN_MEMBERS --senders $FAN_SENDERS --rate $FAN_RATE --duration $FAN_DUR" ;;
     rooms) echo "--scenario rooms --port $plain --channels $ROOMS_C --members $ROOMS_M --senders 0 --rate $ROOMS_C --duration $ROOMS_DUR --connect-rate 4000 --inflight 1000" ;;
@@ -311,25 +316,47 @@ scenario_args() {
   esac
 }
 
+# The largest share of time the server or chatbench spent runnable but
+# waiting for its core (other load on the machine), over a result file.
+disturbance() {
+  python3 - "$1" <<'PY' 2>/dev/null || echo 0
+import json, sys
+r = json.load(open(sys.argv[1]))
+w = [v for k, v in r.items() if "wait_pct" in k and isinstance(v, (int, float))]
+for s in r.get("steps") or []:
+    w += [s.get("server_wait_pct", 0), s.get("gen_wait_pct", 0)]
+print(int(max(w or [0])))
+PY
+}
+
 run_one() {
-  local sc=$1 srv=$2 rep=$3 file=$out/results/$1.$2.$3.json args
+  local sc=$1 srv=$2 rep=$3 file=$out/results/$1.$2.$3.json args try rc d
   args=$(scenario_args "$sc" "$srv")
   if [ "$sc" = history ] && [ "$srv" != chatd ]; then return 0; fi  # chatd only (issue 6)
-  if ! start_server "$srv"; then
-    echo "{\"scenario\": \"$sc\", \"error\": \"server did not start\"}" >"$file"
-    return 0
-  fi
-  log "rep $rep: $sc on $srv (load $(cut -d' ' -f1 /proc/loadavg))"
-  # shellcheck disable=SC2086
   echo "taskset -c 1 chatbench $args --server-pid <pid> --json" >"$file.cmd"
-  # shellcheck disable=SC2086
-  taskset -c 1 "$CHATBENCH" $args --server-pid "$SERVER_PID" --json >"$file" 2>"$file.err"
-  local rc=$?
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    log "$srv died during $sc"; echo "server died" >>"$file.err"
-  fi
-  [ $rc -eq 0 ] || log "chatbench exited $rc for $sc on $srv: $(tail -c 300 "$file")"
-  stop_server
+  # A run disturbed by other load (> $MAX_WAIT% of the time waiting for a
+  # core) is repeated, at most $RETRIES times; the least disturbed attempt counts.
+  local best=999
+  for try in $(seq 0 "$RETRIES"); do
+    if ! start_server "$srv"; then
+      [ "$best" = 999 ] && echo "{\"scenario\": \"$sc\", \"error\": \"server did not start\"}" >"$file"
+      return 0
+    fi
+    log "rep $rep: $sc on $srv (load $(cut -d' ' -f1 /proc/loadavg))$([ "$try" -gt 0 ] && echo ", attempt $((try + 1))")"
+    # shellcheck disable=SC2086
+    taskset -c 1 "$CHATBENCH" $args --server-pid "$SERVER_PID" --json >"$file.try" 2>"$file.err"
+    rc=$?
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "$srv died during $sc"; echo "server died" >>"$file.err"
+    fi
+    [ $rc -eq 0 ] || log "chatbench exited $rc for $sc on $srv: $(tail -c 300 "$file.try")"
+    stop_server
+    d=$(disturbance "$file.try")
+    if [ "$d" -lt "$best" ]; then best=$d; mv "$file.try" "$file"; else rm -f "$file.try"; fi
+    [ "$d" -le "$MAX_WAIT" ] && break
+    log "disturbed: waited ${d}% for a core$([ "$try" -lt "$RETRIES" ] && echo "; retrying")"
+    sleep 5
+  done
 }
 
 # ---------------------------------------------------------------- main
@@ -392,6 +419,7 @@ METRICS = [
     ("idle_tls", "server_cpu_per_conn_ms", "idle TLS: server CPU per conn, handshake+registration (ms)", False, "%.3f"),
     ("handshake", "handshakes_per_s", "handshake: full TLS handshakes/s", True, "%.0f"),
     ("handshake", "server_cpu_per_handshake_ms", "handshake: server CPU per full handshake (ms)", False, "%.3f"),
+    ("handshake", "1000/server_cpu_per_handshake_ms", "handshake: server-bound capacity, 1 / CPU per handshake (/s)", True, "%.0f"),
     ("handshake", "resumed_handshakes_per_s", "handshake: resumed handshakes/s", True, "%.0f"),
     ("handshake", "resumed_server_cpu_per_handshake_ms", "handshake: server CPU per resumed handshake (ms)", False, "%.3f"),
     ("handshake", "resumed_accepted", "handshake: resumptions the server accepted", True, "%.0f"),
@@ -427,6 +455,9 @@ def load(sc, srv):
     return runs
 
 def median(sc, srv, key):
+    if key.startswith("1000/"):
+        v = median(sc, srv, key[5:])
+        return 1000.0 / v if v else None
     vals = [r[key] for r in load(sc, srv) if isinstance(r.get(key), (int, float))]
     return statistics.median(vals) if vals else None
 
@@ -446,6 +477,8 @@ for sc, key, label, higher, fmt in METRICS:
             ratio = "%.2f%s" % (c / best, " (higher is better)" if higher else " (lower is better)")
         elif c == best:
             ratio = "equal"
+        elif higher:
+            ratio = "peers 0"
     print("| %s | %s | %s |" % (label, " | ".join(cells), ratio))
 
 notes = []

@@ -26,7 +26,8 @@ class HistoryHandler final : public LineHandler {
   }
 
   void OnLine(Conn& c, const LineView& l, int64_t now) override {
-    if (c.index == 1 && l.command == "PRIVMSG" && l.nparams >= 2 && l.params[1].substr(0, 2) == "H ") {
+    if (!querying_ && c.index == 1 && l.command == "PRIVMSG" && l.nparams >= 2 &&
+        l.params[1].substr(0, 2) == "H ") {
       ++fill_seen_;
       return;
     }

@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -133,6 +134,15 @@ def to_toml(cfg):
 
 # ---------------------------------------------------------------- server
 
+def control_socket_path(directory):
+    """A control socket path in `directory`, or in a new short temp dir when
+    that would pass the 107-byte limit of a UNIX socket path."""
+    path = os.path.join(directory, "control.sock")
+    if len(path) < 100:
+        return path
+    return os.path.join(tempfile.mkdtemp(prefix="chatd-ctl-"), "control.sock")
+
+
 MOTD_TEXT = "Welcome to the chatd test network.\nSecond line of the MOTD.\n"
 
 
@@ -167,6 +177,9 @@ class Server:
             "tls": {"certificate": cert, "key": key},
             "limits": {},
             "flood": {"exempt": ["127.0.0.1", "::1"]},
+            # Each daemon's control socket (chatctl) in its own directory,
+            # never the system's /run/chatd/control.sock.
+            "control": {"socket": control_socket_path(directory)},
         }
         for section, body in overrides.items():
             if isinstance(body, dict) and isinstance(cfg.get(section), dict):

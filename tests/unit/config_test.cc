@@ -523,3 +523,41 @@ TEST(Config, CidrMatchesIPv4MappedAddresses) {
   CHECK_TRUE(Contains(mapped, "10.1.2.3"));
   CHECK_FALSE(Contains(mapped, "11.1.2.3"));
 }
+
+TEST(Config, ServiceKeysDefaultToStayingAsStarted) {
+  chat::Result<chatd::Config> r = chatd::ParseConfig(kMinimal, "/etc/chatd/chatd.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  STRCMP_EQUAL("", r.value().user.c_str());
+  STRCMP_EQUAL("", r.value().group.c_str());
+  STRCMP_EQUAL("", r.value().pid_file.c_str());
+}
+
+TEST(Config, ServiceKeysParseAndPidFileResolvesAgainstTheConfigDir) {
+  const std::string text =
+      "[server]\nname = \"irc.test\"\ndata_dir = \"data\"\nuser = \"chatd\"\ngroup = \"chatd\"\n"
+      "pid_file = \"run/chatd.pid\"\n[[listen]]\naddress = \"127.0.0.1:6667\"\n";
+  chat::Result<chatd::Config> r = chatd::ParseConfig(text, "/srv/x/chatd.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  STRCMP_EQUAL("chatd", r.value().user.c_str());
+  STRCMP_EQUAL("chatd", r.value().group.c_str());
+  STRCMP_EQUAL("/srv/x/run/chatd.pid", r.value().pid_file.c_str());
+}
+
+TEST(Config, ServiceKeyErrors) {
+  STRCMP_EQUAL("test.conf:4: server.user must be a string",
+               ErrorOf("[server]\nname = \"irc.test\"\ndata_dir = \"/d\"\nuser = 0\n"
+                       "[[listen]]\naddress = \"127.0.0.1:6667\"\n")
+                   .c_str());
+  STRCMP_CONTAINS("server.group is set but server.user is not",
+                  ErrorOf("[server]\nname = \"irc.test\"\ndata_dir = \"/d\"\ngroup = \"chatd\"\n"
+                          "[[listen]]\naddress = \"127.0.0.1:6667\"\n")
+                      .c_str());
+}
+
+TEST(Config, SampleConfigNamesThePackagedServiceAccount) {
+  chat::Result<chatd::Config> r = chatd::LoadConfig(SampleConfigPath());
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  STRCMP_EQUAL("chatd", r.value().user.c_str());
+  STRCMP_EQUAL("chatd", r.value().group.c_str());
+  STRCMP_EQUAL("/run/chatd/chatd.pid", r.value().pid_file.c_str());
+}
