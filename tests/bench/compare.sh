@@ -1,8 +1,9 @@
 #!/bin/bash
 # compare.sh: runs chatbench's scenarios against chatd and its peers
 # (Debian's ngircd and InspIRCd; Ergo when an `ergo` IRC server is on PATH)
-# in one invocation, interleaved, and prints one table with each server's
-# median and the ratio chatd / best peer. See doc/performance.md.
+# in one invocation, interleaved (every scenario on every server, then the
+# next repetition), and prints one table with each server's median and the
+# ratio chatd / best peer. See doc/performance.md.
 #
 # usage: tests/bench/compare.sh [--quick] [--reps N] [--servers "chatd ngircd inspircd"]
 #                               [--scenarios "idle idle_tls handshake fanout rooms ramp history"]
@@ -16,7 +17,9 @@
 # Each server gets its own port pair and config in the output directory,
 # runs pinned to core 0 (taskset -c 0) and is restarted for every scenario
 # run, so memory baselines are clean; chatbench runs on core 1. Everything
-# listens on 127.0.0.1 only. Full run ~20 min, --quick ~3 min.
+# listens on 127.0.0.1 only. Full run (2 repetitions) ~16 min on a quiet
+# machine, longer when disturbed runs are repeated; --quick (1 repetition,
+# small sizes, no repeats) ~3 min.
 set -u
 set -o pipefail
 
@@ -29,6 +32,7 @@ servers="chatd ngircd inspircd ergo"
 scenarios="idle idle_tls handshake fanout rooms ramp history"
 out=""
 install=1
+[ -n "${RETRIES:-}" ] && RETRIES_SET=1
 RETRIES=${RETRIES:-2}
 MAX_WAIT=${MAX_WAIT:-15}
 while [ $# -gt 0 ]; do
@@ -39,12 +43,11 @@ while [ $# -gt 0 ]; do
     --scenarios) scenarios=$2; shift ;;
     --out) out=$2; shift ;;
     --no-install) install=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
-[ -n "$reps" ] || reps=2
 [ -n "$out" ] || out=$(mktemp -d /tmp/chatbench-compare.XXXXXX)
 mkdir -p "$out"
 log() { echo "compare.sh: $*" >&2; }
@@ -54,19 +57,24 @@ log() { echo "compare.sh: $*" >&2; }
 # each process, server and generator alike, holds at most ~19,990 sockets,
 # so the issue's 50,000-connection target cannot be run on this machine).
 if [ $quick = 1 ]; then
-  IDLE_N=5000;   IDLE_TLS_N=2000; IDLE_HOLD=3
-  HS_DUR=3
+  # ~3 minutes: one repetition, no retries, small sizes.
+  [ -n "$reps" ] || reps=1
+  [ -n "${RETRIES_SET:-}" ] || RETRIES=0
+  IDLE_N=3000;   IDLE_TLS_N=1000; IDLE_HOLD=2
+  HS_DUR=2
   FAN_MEMBERS=500; FAN_SENDERS=5; FAN_RATE=4000; FAN_DUR=3
-  ROOMS_C=1000; ROOMS_M=5; ROOMS_DUR=5
-  RAMP_STEP=1.5; RAMP_START=250000; RAMP_FACTOR=2; RAMP_STEPS=6; RAMP_REFINE=1
-  [ "$reps" = 2 ] || true
+  ROOMS_C=300; ROOMS_M=5; ROOMS_DUR=3
+  RAMP_STEP=1.5; RAMP_DRAIN=1; RAMP_START=500000; RAMP_FACTOR=2; RAMP_STEPS=4; RAMP_REFINE=1
+  HIST_DUR=2
 else
   IDLE_N=19000;  IDLE_TLS_N=10000; IDLE_HOLD=5
   HS_DUR=5
   FAN_MEMBERS=500; FAN_SENDERS=5; FAN_RATE=4000; FAN_DUR=8
   ROOMS_C=1000; ROOMS_M=5; ROOMS_DUR=10
-  RAMP_STEP=3; RAMP_START=250000; RAMP_FACTOR=1.5; RAMP_STEPS=10; RAMP_REFINE=2
+  RAMP_STEP=3; RAMP_DRAIN=2; RAMP_START=250000; RAMP_FACTOR=1.5; RAMP_STEPS=10; RAMP_REFINE=2
+  HIST_DUR=5
 fi
+[ -n "$reps" ] || reps=2
 
 # ---------------------------------------------------------------- tools
 raise_nofile() {
@@ -311,8 +319,8 @@ scenario_args() {
     handshake) echo "--scenario handshake --port $tls --duration $HS_DUR --concurrency 128 --resume" ;;
     fanout) echo "--scenario fanout --port $plain --channels 1 --members $FAN_MEMBERS --senders $FAN_SENDERS --rate $FAN_RATE --duration $FAN_DUR" ;;
     rooms) echo "--scenario rooms --port $plain --channels $ROOMS_C --members $ROOMS_M --senders 0 --rate $ROOMS_C --duration $ROOMS_DUR --connect-rate 4000 --inflight 1000" ;;
-    ramp) echo "--scenario ramp --port $plain --channels 1 --members $FAN_MEMBERS --senders $FAN_SENDERS --duration $RAMP_STEP --drain 2 --ramp-start $RAMP_START --ramp-factor $RAMP_FACTOR --ramp-max-steps $RAMP_STEPS --ramp-refine $RAMP_REFINE" ;;
-    history) echo "--scenario history --port $plain --duration 5" ;;
+    ramp) echo "--scenario ramp --port $plain --channels 1 --members $FAN_MEMBERS --senders $FAN_SENDERS --duration $RAMP_STEP --drain $RAMP_DRAIN --ramp-start $RAMP_START --ramp-factor $RAMP_FACTOR --ramp-max-steps $RAMP_STEPS --ramp-refine $RAMP_REFINE" ;;
+    history) echo "--scenario history --port $plain --duration $HIST_DUR" ;;
   esac
 }
 
@@ -431,11 +439,11 @@ METRICS = [
     ("fanout", "latency_p999_ms", "fanout 1x500: latency p99.9 (ms)", False, "%.2f"),
     ("fanout", "latency_max_ms", "fanout 1x500: latency max (ms)", False, "%.2f"),
     ("fanout", "server_cpu_pct", "fanout 1x500: server CPU (% of a core)", False, "%.0f"),
-    ("rooms", "delivered_per_s", "rooms 1000x5: delivered/s", True, "%.0f"),
-    ("rooms", "lost", "rooms 1000x5: lost", False, "%.0f"),
-    ("rooms", "latency_p50_ms", "rooms 1000x5: latency p50 (ms)", False, "%.2f"),
-    ("rooms", "latency_p99_ms", "rooms 1000x5: latency p99 (ms)", False, "%.2f"),
-    ("rooms", "latency_max_ms", "rooms 1000x5: latency max (ms)", False, "%.2f"),
+    ("rooms", "delivered_per_s", "rooms: delivered/s", True, "%.0f"),
+    ("rooms", "lost", "rooms: lost", False, "%.0f"),
+    ("rooms", "latency_p50_ms", "rooms: latency p50 (ms)", False, "%.2f"),
+    ("rooms", "latency_p99_ms", "rooms: latency p99 (ms)", False, "%.2f"),
+    ("rooms", "latency_max_ms", "rooms: latency max (ms)", False, "%.2f"),
     ("ramp", "capacity_deliveries_per_s", "ramp 1x500: capacity, deliveries/s (p99 <= 100 ms)", True, "%.0f"),
     ("ramp", "strict_capacity_deliveries_per_s", "ramp 1x500: capacity, deliveries/s (p99 <= 10 ms)", True, "%.0f"),
     ("ramp", "at_capacity_latency_p99_ms", "ramp 1x500: p99 at capacity (ms)", False, "%.2f"),
@@ -444,7 +452,17 @@ METRICS = [
     ("history", "latency_p99_ms", "history: query latency p99 (ms)", False, "%.2f"),
 ]
 
+MAX_WAIT = float(os.environ.get("MAX_WAIT", "15"))
+
+def disturbance(r):
+    w = [v for k, v in r.items() if "wait_pct" in k and isinstance(v, (int, float))]
+    for s in r.get("steps") or []:
+        w += [s.get("server_wait_pct", 0), s.get("gen_wait_pct", 0)]
+    return max(w or [0])
+
 def load(sc, srv):
+    """The runs of one scenario on one server: the undisturbed ones when
+    there are any (flag False), else all of them (flag True)."""
     runs = []
     for f in sorted(glob.glob(os.path.join(out, "results", "%s.%s.*.json" % (sc, srv)))):
         try:
@@ -452,22 +470,30 @@ def load(sc, srv):
                 runs.append(json.loads(fh.read() or "{}"))
         except ValueError:
             runs.append({"error": "unparsable output"})
-    return runs
+    calm = [r for r in runs if disturbance(r) <= MAX_WAIT]
+    return (calm, False) if calm else (runs, bool(runs))
 
 def median(sc, srv, key):
     if key.startswith("1000/"):
-        v = median(sc, srv, key[5:])
-        return 1000.0 / v if v else None
-    vals = [r[key] for r in load(sc, srv) if isinstance(r.get(key), (int, float))]
-    return statistics.median(vals) if vals else None
+        v, d = median(sc, srv, key[5:])
+        return (1000.0 / v if v else None), d
+    runs, disturbed = load(sc, srv)
+    vals = [r[key] for r in runs if isinstance(r.get(key), (int, float))]
+    return (statistics.median(vals) if vals else None), disturbed
 
 print("| metric | " + " | ".join(servers) + " | chatd / best peer |")
 print("|---|" + "---|" * (len(servers) + 1))
+any_disturbed = False
 for sc, key, label, higher, fmt in METRICS:
-    vals = {s: median(sc, s, key) for s in servers}
+    got = {s: median(sc, s, key) for s in servers}
+    vals = {s: v for s, (v, _) in got.items()}
     if all(v is None for v in vals.values()):
         continue
-    cells = [(fmt % vals[s]) if vals[s] is not None else "–" for s in servers]
+    cells = []
+    for s in servers:
+        v, d = got[s]
+        cells.append("–" if v is None else (fmt % v) + (" *" if d else ""))
+        any_disturbed = any_disturbed or (d and v is not None)
     ratio = ""
     pv = [vals[p] for p in peers if vals[p] is not None]
     c = vals.get("chatd")
@@ -481,6 +507,10 @@ for sc, key, label, higher, fmt in METRICS:
             ratio = "peers 0"
     print("| %s | %s | %s |" % (label, " | ".join(cells), ratio))
 
+print()
+print("Each cell is the median over the runs in which neither the server nor chatbench waited")
+print("more than %.0f%% of the time for its core; \"*\" marks a cell where every run was more" % MAX_WAIT)
+print("disturbed than that (median of all runs)." if any_disturbed else "disturbed than that (none here).")
 notes = []
 for f in sorted(glob.glob(os.path.join(out, "results", "*.json"))):
     try:

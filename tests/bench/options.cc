@@ -136,7 +136,7 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* message, int* 
       {"help", no_argument, nullptr, kHelp},
       {nullptr, 0, nullptr, 0},
   };
-  bool rooms_defaults = false, saw_channels = false, saw_members = false, saw_senders = false,
+  bool saw_channels = false, saw_members = false, saw_senders = false,
        saw_rate = false;
   *exit_code = 2;
   optind = 1;
@@ -207,8 +207,7 @@ bool ParseOptions(int argc, char** argv, Options* o, std::string* message, int* 
     *message = "chatbench: --host must be an IPv4 address in 127.0.0.0/8 (loopback only)";
     return false;
   }
-  rooms_defaults = o->scenario == "rooms";
-  if (rooms_defaults) {
+  if (o->scenario == "rooms") {
     if (!saw_channels) o->channels = 1000;
     if (!saw_members) o->members = 5;
     if (!saw_senders) o->senders = 0;

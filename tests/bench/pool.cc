@@ -122,11 +122,9 @@ SetupResult Pool::Establish(std::size_t n, const std::function<int(std::size_t)>
   const int64_t start = NowNs();
   const int64_t per_conn_timeout = SecToNs(opt_.setup_timeout_s);
   std::size_t next = 0;
-  std::size_t ready_total = 0;
   int64_t last_scan = start;
   for (;;) {
     int64_t now = NowNs();
-    ready_total = 0;
     std::size_t done = failed_ + ready_now_ + lost_;
     if (done >= n) break;
     if (now >= deadline_ns) {
@@ -162,7 +160,6 @@ SetupResult Pool::Establish(std::size_t n, const std::function<int(std::size_t)>
     PollOnce(next < n ? kNsPerMs : 10 * kNsPerMs);
     FlushDirty();
   }
-  (void)ready_total;
   SetupResult r;
   r.ready = ready_now_;
   r.failed = failed_ + lost_;
