@@ -3,11 +3,15 @@
 # "test" (also the test tools and the real IRC clients used in interop tests).
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config autoconf-archive
-      libevent-dev libssl-dev libtomlplusplus-dev libdb5.3++-dev libsystemd-dev openssl"
+      libevent-dev libssl-dev libtomlplusplus-dev libdb5.3++-dev libsystemd-dev openssl
+      libgtkmm-4.0-dev libsecret-1-dev"
 if [ "${1:-build}" = test ]; then
-  # debhelper and lintian: the package test (tests/package/test_package.sh).
+  # debhelper, lintian, desktop-file-utils, appstream: the package test
+  # (tests/package/test_package.sh). Xvfb, xdotool, ImageMagick, dbus-x11,
+  # x11-utils and glib-networking (GIO TLS): chat-gtk's UI test.
   pkgs="$pkgs libcpputest-dev python3 python3-pytest tmux irssi weechat-curses weechat-headless
-        debhelper lintian"
+        debhelper lintian desktop-file-utils appstream
+        xvfb xdotool imagemagick dbus-x11 x11-utils glib-networking"
 fi
 missing=""
 for p in $pkgs; do

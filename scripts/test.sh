@@ -24,6 +24,8 @@ if ! make -C "$build" -j2 all >"$results/build.log" 2>&1 || \
 fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export CHATD="$top/$build/src/chatd/chatd" CHAT_SRCDIR="$top"
+# chat-gtk's UI tests (tests/integration/test_gtkclient.py) skip without it.
+[ -x "$top/$build/src/gtkclient/chat-gtk" ] && export CHAT_GTK="$top/$build/src/gtkclient/chat-gtk"
 
 # CppUTest binaries: "OK (12 tests, 12 ran, ...)" or "Errors (2 failures, 12 tests, 12 ran, ...)".
 for t in "$build"/tests/unit/*_tests; do

@@ -12,6 +12,8 @@ const std::vector<CapInfo>& AllCaps() {
       {kCapAwayNotify, "away-notify", nullptr},
       {kCapBatch, "batch", nullptr},
       {kCapCapNotify, "cap-notify", nullptr},
+      {kCapOutbox, "chatd.dev/outbox", nullptr},
+      {kCapPresence, "chatd.dev/presence", nullptr},
       {kCapRoster, "chatd.dev/roster", nullptr},
       {kCapAccountRegistration, "draft/account-registration", "before-connect,custom-account-name"},
       {kCapChathistory, "draft/chathistory", nullptr},

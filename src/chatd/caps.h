@@ -35,6 +35,8 @@ enum Cap : CapSet {
   kCapChathistory = 1u << 16,     // draft/chathistory
   kCapAccountRegistration = 1u << 17,  // draft/account-registration
   kCapRoster = 1u << 18,          // chatd.dev/roster (ours, doc/protocol.md)
+  kCapOutbox = 1u << 19,          // chatd.dev/outbox (ours): labels as idempotency keys
+  kCapPresence = 1u << 20,        // chatd.dev/presence (ours): PRESENCE invisible
 };
 
 struct CapInfo {

@@ -86,6 +86,9 @@ class Client final : public PeerHandler {
   // labeled-response batch.
   void EndLabel();
   bool capturing() const { return capturing_; }
+  // The label of the command being handled while capturing() (chatd.dev/outbox
+  // uses it as an idempotency key).
+  const std::string& label() const { return label_; }
 
   // ---- session life
   // Disconnects: sends ERROR, tells channels and monitors (QUIT), hands the
@@ -133,6 +136,9 @@ class Client final : public PeerHandler {
   CapSet caps_ = 0;
   bool mode_invisible_ = false;
   bool mode_bot_ = false;
+  // chatd.dev/presence "invisible": reported offline to others (ROSTER,
+  // MONITOR) for the rest of the connection (cmd_presence.cc).
+  bool presence_invisible_ = false;
   std::set<Channel*> channels_;
   std::set<std::string> monitoring_;  // folded nicks this client MONITORs
   std::string account_;          // logged-in account (display name), empty for guests

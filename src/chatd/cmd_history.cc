@@ -55,8 +55,7 @@ static void Fail(Client& c, const char* code, std::initializer_list<std::string_
   c.StandardReply("FAIL", "CHATHISTORY", code, context, text);
 }
 
-// Rebuilds a stored message as the client would have seen it.
-static Message FromRecord(const HistoryRecord& r) {
+Message MessageFromHistory(const HistoryRecord& r) {
   Message m;
   if (!r.tags.empty()) {
     Message parsed;
@@ -189,7 +188,7 @@ static void HandleChathistory(Server& server, Client& c, const Message& msg) {
     for (const auto& r : found.value()) {
       // Without draft/event-playback (not offered) only PRIVMSG and NOTICE are played back.
       if (r.command == "TAGMSG") continue;
-      msgs.push_back(FromRecord(r));
+      msgs.push_back(MessageFromHistory(r));
     }
   } else if (found.status().code() != chat::Status::Code::kNotFound) {
     LOG_ERROR("client %llu [%s] CHATHISTORY %s %s: %s", static_cast<unsigned long long>(c.id()),

@@ -31,18 +31,11 @@ static bool CheckServerParam(Server& server, Client& c, const Message& msg, std:
 }
 
 void SendLusers(Server& server, Client& c) {
-  std::size_t users = 0, invisible = 0, unknown = 0;
-  for (const auto& [id, other] : server.clients()) {
-    if (other->closing()) continue;
-    if (!other->registered()) {
-      ++unknown;
-    } else if (other->invisible()) {
-      ++invisible;
-    } else {
-      ++users;
-    }
-  }
-  const std::size_t total = users + invisible;
+  // Server keeps these counts (registration would be O(n) otherwise).
+  const std::size_t invisible = server.invisible_count();
+  const std::size_t total = server.registered_count();
+  const std::size_t users = total - invisible;
+  const std::size_t unknown = server.unknown_count();
   const std::string max = std::to_string(std::max(server.max_registered(), total));
   const std::string now = std::to_string(total);
   c.Numeric(irc::RPL_LUSERCLIENT, {"There are " + std::to_string(users) + " users and " +

@@ -59,9 +59,10 @@ static void HandleNick(Server& server, Client& c, const Message& msg) {
       if (told.insert(member).second) member->SendFanout(out);
     }
   }
-  server.NotifyMonitors(old_nick, "", false);
+  // chatd.dev/presence: an invisible client stays offline under either nick.
+  if (!c.presence_invisible_) server.NotifyMonitors(old_nick, "", false);
   server.SetNick(&c, nick);
-  server.NotifyMonitors(nick, c.prefix(), true);
+  if (!c.presence_invisible_) server.NotifyMonitors(nick, c.prefix(), true);
 }
 
 static void HandleUser(Server& server, Client& c, const Message& msg) {

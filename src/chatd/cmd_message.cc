@@ -1,5 +1,6 @@
 // PRIVMSG, NOTICE (RFC 2812 §3.3) and TAGMSG (IRCv3 message-tags): the
-// message fan-out, with msgid, server-time, echo-message and STATUSMSG.
+// message fan-out, with msgid, server-time, echo-message, STATUSMSG and
+// chatd.dev/outbox's idempotent resend (doc/protocol.md).
 #include <ctime>
 
 #include "chatd/channel.h"
@@ -16,12 +17,26 @@ namespace chatd {
 using chat::irc::Message;
 namespace irc = chat::irc;
 
+// A TAGMSG whose client tags are only typing notifications
+// (https://ircv3.net/specs/client-tags/typing): relayed, never history.
+static bool TypingOnly(const Message& msg) {
+  bool typing = false;
+  for (const auto& t : msg.tags) {
+    if (t.key.empty() || t.key[0] != '+') continue;
+    if (t.key != "+typing" && t.key != "+draft/typing") return false;
+    typing = true;
+  }
+  return typing;
+}
+
 // Appends out to history under `key` before anyone sees it, so an echo
 // (the sender's acknowledgement) always follows a committed write. On failure
-// the sender gets FAIL and the message goes nowhere.
+// the sender gets FAIL and the message goes nowhere. `label_key` (may be
+// empty) is the outbox idempotency key stored with it.
 static bool StoreMessage(Server& server, Client& c, const Message& out, const std::string& key,
-                         int64_t now_ms) {
+                         int64_t now_ms, const std::string& label_key) {
   if (!server.config().history_enabled) return true;
+  if (out.command == "TAGMSG" && TypingOnly(out)) return true;
   HistoryRecord rec;
   rec.target = key;
   rec.msgid = *out.FindTag("msgid");
@@ -29,6 +44,7 @@ static bool StoreMessage(Server& server, Client& c, const Message& out, const st
   rec.command = out.command;
   rec.source = out.source;
   rec.account = c.account();
+  rec.label_key = label_key;
   rec.to = out.params[0];
   if (out.params.size() > 1) rec.text = out.params[1];
   Message client_tags;
@@ -65,6 +81,37 @@ static std::size_t MaxText(const Client& c, const std::string& command, const st
   return overhead >= irc::kMaxBodyBytes ? 0 : irc::kMaxBodyBytes - overhead;
 }
 
+// chatd.dev/outbox: the store's key for c's label on a message to `target`
+// (as written): the sender's identity (folded account, or the connection's
+// guest key), the folded target and the label, NUL-separated.
+static std::string OutboxKey(const Client& c, const std::string& target) {
+  std::string key = Identity(c);
+  key += '\0';
+  key += irc::Fold(target);
+  key += '\0';
+  key += c.label();
+  return key;
+}
+
+// Answers a resend whose first copy is stored: the sender sees what it saw
+// the first time (the original's echo, or nothing, i.e. the labeled ACK)
+// and nobody else sees anything. False when there is no first copy (or the
+// store failed, which the sender is told).
+static bool ReplayOutbox(Server& server, Client& c, const std::string& command, const std::string& target,
+                         const std::string& label_key) {
+  auto first = server.store()->FindByLabel(label_key);
+  if (first.ok()) {
+    if (c.has(kCapEchoMessage)) c.Send(MessageFromHistory(first.value()));
+    return true;
+  }
+  if (first.status().code() == chat::Status::Code::kNotFound) return false;
+  LOG_ERROR("client %llu [%s] outbox lookup failed: %s", static_cast<unsigned long long>(c.id()),
+            c.address().c_str(), first.status().ToString().c_str());
+  c.StandardReply("FAIL", command, "TEMPORARILY_UNAVAILABLE", {target},
+                  "The message could not be checked against earlier sends and was not sent; try again");
+  return true;
+}
+
 static void Relay(Server& server, Client& c, const Message& msg) {
   const bool tagmsg = msg.command == "TAGMSG";
   if (!tagmsg) server.NoteMessage();  // chatctl status: messages/s
@@ -88,7 +135,16 @@ static void Relay(Server& server, Client& c, const Message& msg) {
   }
   if (!tagmsg) c.last_message_ = time(nullptr);
   const CapSet required = tagmsg ? CapSet{kCapMessageTags} : CapSet{0};
+  // chatd.dev/outbox needs the label, so labeled-response too, and history.
+  const bool outbox = !tagmsg && c.has(kCapOutbox) && c.capturing() && !c.label().empty() &&
+                      server.config().history_enabled;
   for (const auto& target : targets) {
+    // STATUSMSG ("@#chan") isn't history, so it has no outbox entry either.
+    std::string label_key;
+    if (outbox && target[0] != '@' && target[0] != '+') {
+      label_key = OutboxKey(c, target);
+      if (ReplayOutbox(server, c, msg.command, target, label_key)) continue;
+    }
     const int64_t now_ms = NowMs();
     Message out;
     out.tags = msg.tags;  // client-only tags, filtered in session.cc
@@ -115,7 +171,7 @@ static void Relay(Server& server, Client& c, const Message& msg) {
         continue;
       }
       // STATUSMSG goes to part of the channel only, so it isn't history.
-      if (skip == 0 && !StoreMessage(server, c, out, irc::Fold(ch->name()), now_ms)) continue;
+      if (skip == 0 && !StoreMessage(server, c, out, irc::Fold(ch->name()), now_ms, label_key)) continue;
       if (skip == 0) {
         ch->Broadcast(out, &c, required);
       } else {
@@ -132,7 +188,7 @@ static void Relay(Server& server, Client& c, const Message& msg) {
         error(irc::ERR_NOSUCHNICK, {target, "No such nick/channel"});
         continue;
       }
-      if (!StoreMessage(server, c, out, DirectKey(Identity(c), Identity(*to)), now_ms)) continue;
+      if (!StoreMessage(server, c, out, DirectKey(Identity(c), Identity(*to)), now_ms, label_key)) continue;
       if (to != &c && (!tagmsg || to->has(kCapMessageTags))) to->Send(out);
       if (msg.command == "PRIVMSG" && !to->away().empty()) {
         c.Numeric(irc::RPL_AWAY, {to->nick(), to->away()});

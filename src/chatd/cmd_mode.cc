@@ -69,7 +69,7 @@ static void UserMode(Server& server, Client& c, const Message& msg) {
       plus = m == '+';
     } else if (m == 'i') {
       if (c.mode_invisible_ != plus) changes.Add(plus, 'i');
-      c.mode_invisible_ = plus;
+      server.SetInvisible(&c, plus);
     } else if (m == 'B') {
       if (c.mode_bot_ != plus) changes.Add(plus, 'B');
       c.mode_bot_ = plus;

@@ -40,7 +40,8 @@ static void SendCommaList(Server& server, Client& c, irc::Numeric n, const std::
 
 static Client* FindOnline(Server& server, std::string_view nick) {
   Client* t = server.FindNick(nick);
-  return t != nullptr && t->registered() && !t->closing() ? t : nullptr;
+  // chatd.dev/presence: an invisible client is reported offline.
+  return t != nullptr && t->registered() && !t->closing() && !t->presence_invisible_ ? t : nullptr;
 }
 
 // RPL_MONONLINE (730) with nick!user@host for the targets online, then

@@ -1,6 +1,7 @@
 // ROSTER (chatd.dev/roster, doc/protocol.md): a registered channel's member
-// accounts with their presence (online, away, offline), unlike NAMES which
-// lists only the clients present (RFC 2812 §3.2.5).
+// accounts with their presence (online, away, offline; chatd.dev/presence
+// invisible clients count as offline), unlike NAMES which lists only the
+// clients present (RFC 2812 §3.2.5).
 #include <map>
 
 #include "chatd/channel.h"
@@ -24,10 +25,13 @@ static void HandleRoster(Server& server, Client& c, const Message& msg) {
     c.StandardReply("FAIL", "ROSTER", "INVALID_TARGET", {name}, "No such channel, or it is private");
     return;
   }
-  // One pass over the clients: the first logged-in client of each account.
+  // One pass over the clients: the first logged-in client of each account
+  // that isn't invisible (chatd.dev/presence).
   std::map<std::string, const Client*> online;
   for (const auto& [id, client] : server.clients()) {
-    if (client->registered() && client->logged_in()) online.emplace(irc::Fold(client->account()), client.get());
+    if (client->registered() && client->logged_in() && !client->presence_invisible_) {
+      online.emplace(irc::Fold(client->account()), client.get());
+    }
   }
   std::string ref = "r" + std::to_string(server.NextId());
   bool batched = c.has(kCapBatch);
@@ -48,9 +52,10 @@ static void HandleRoster(Server& server, Client& c, const Message& msg) {
       line(account, it->second->away().empty() ? "online" : "away", it->second->nick());
     }
   }
-  // Guests present in the channel are members too, for as long as they stay.
+  // Guests present in the channel are members too, for as long as they stay
+  // (an invisible guest has no account to show offline, so isn't listed).
   for (const auto& [m, flags] : ch->members()) {
-    if (!m->logged_in()) line("*", m->away().empty() ? "online" : "away", m->nick());
+    if (!m->logged_in() && !m->presence_invisible_) line("*", m->away().empty() ? "online" : "away", m->nick());
   }
   if (batched) c.ServerMessage("BATCH", {"-" + ref});
 }

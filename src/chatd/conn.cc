@@ -1,66 +1,104 @@
-// Conn: bufferevent (optionally OpenSSL) I/O for one client connection.
-// Input is framed into lines here; output is bounded by the SendQ.
+// Conn: socket (optionally OpenSSL) I/O for one client connection. Input is
+// framed into lines here; output is bounded by the SendQ and written once
+// per loop pass (see conn.h).
 #include "chatd/conn.h"
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
 
 #include "libchat/message.h"
 
 namespace chatd {
+namespace {
+
+// One read call's buffer (the stack of the loop's callback), and how many
+// reads one readiness event may do before other connections get a turn.
+constexpr std::size_t kReadChunk = 16384;
+constexpr int kReadsPerEvent = 4;
+// Drained output queues kept for reuse: enough for a busy pass's worth of
+// small writes without holding much memory when everything is idle.
+constexpr std::size_t kSpareBuffers = 256;
+constexpr std::size_t kSpareBufferMaxBytes = 16384;
+
+}  // namespace
+
+std::set<Conn*> Conn::lingering_;
+std::vector<Conn*> Conn::dirty_list_;
+std::vector<Conn*> Conn::flushing_;
+std::vector<std::string> Conn::spare_buffers_;
+event* Conn::flush_ev_ = nullptr;
 
 std::unique_ptr<Conn> Conn::Create(event_base* base, evutil_socket_t fd, SSL* ssl,
                                    std::string address, const ConnLimits& limits) {
   evutil_make_socket_nonblocking(fd);
-  bufferevent* bev;
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // best effort (not TCP: ignored)
   if (ssl != nullptr) {
-    bev = bufferevent_openssl_socket_new(base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
-                                         BEV_OPT_CLOSE_ON_FREE);
-    if (bev != nullptr) bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-  } else {
-    bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+    // Partial writes let the queue track what was sent; the queue's storage
+    // may move between a blocked SSL_write and its retry.
+    SSL_set_mode(ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (SSL_set_fd(ssl, fd) != 1) {
+      ERR_clear_error();
+      SSL_free(ssl);
+      evutil_closesocket(fd);
+      return nullptr;
+    }
   }
-  if (bev == nullptr) {
-    if (ssl != nullptr) SSL_free(ssl);
-    evutil_closesocket(fd);
-    return nullptr;
+  if (flush_ev_ == nullptr) flush_ev_ = event_new(base, -1, 0, &Conn::FlushPassCb, nullptr);
+  std::unique_ptr<Conn> conn(new Conn(base, fd, ssl, std::move(address), limits));
+  if (conn->ev_ == nullptr || flush_ev_ == nullptr || event_add(conn->ev_, nullptr) != 0) {
+    return nullptr;  // ~Conn closes fd and frees ssl
   }
-  return std::unique_ptr<Conn>(new Conn(base, bev, ssl != nullptr, std::move(address), limits));
+  conn->watching_ = EV_READ;
+  return conn;
 }
 
-Conn::Conn(event_base* base, bufferevent* bev, bool tls, std::string address,
+Conn::Conn(event_base* base, evutil_socket_t fd, SSL* ssl, std::string address,
            const ConnLimits& limits)
-    : bev_(bev),
-      deferred_(event_new(base, -1, 0, &Conn::DeferredCb, this)),
-      tls_(tls),
+    : fd_(fd),
+      ssl_(ssl),
+      ev_(event_new(base, fd, EV_READ | EV_PERSIST, &Conn::IoCb, this)),
       address_(std::move(address)),
       limits_(limits),
-      framer_(chat::irc::kMaxLineBytes) {
-  bufferevent_setcb(bev_, &Conn::ReadCb, nullptr, &Conn::EventCb, this);
-  bufferevent_enable(bev_, EV_READ | EV_WRITE);
-}
-
-std::set<Conn*> Conn::lingering_;
+      framer_(chat::irc::kMaxLineBytes) {}
 
 void Conn::DestroyLingering() {
   while (!lingering_.empty()) delete *lingering_.begin();  // ~Conn erases it
+  dirty_list_.clear();
+  spare_buffers_.clear();
+  if (flush_ev_ != nullptr) event_free(flush_ev_);
+  flush_ev_ = nullptr;
 }
 
 Conn::~Conn() {
   lingering_.erase(this);
-  if (deferred_ != nullptr) event_free(deferred_);
-  bufferevent_free(bev_);
+  if (dirty_) {  // rare: only DestroyLingering deletes a Conn outside the flush pass
+    std::replace(dirty_list_.begin(), dirty_list_.end(), this, static_cast<Conn*>(nullptr));
+    std::replace(flushing_.begin(), flushing_.end(), this, static_cast<Conn*>(nullptr));
+  }
+  if (ev_ != nullptr) event_free(ev_);
+  if (ssl_ != nullptr) SSL_free(ssl_);
+  evutil_closesocket(fd_);
 }
 
 void Conn::Write(std::string_view bytes) {
   if (lost_ || closing_) return;
-  evbuffer* out = bufferevent_get_output(bev_);
-  if (evbuffer_get_length(out) + bytes.size() > limits_.sendq_bytes) {
+  if (out_.size() - sent_ + bytes.size() > limits_.sendq_bytes) {
     LoseLater("SendQ exceeded");
     return;
   }
-  evbuffer_add(out, bytes.data(), bytes.size());
+  if (out_.empty() && !spare_buffers_.empty()) {
+    out_.swap(spare_buffers_.back());
+    spare_buffers_.pop_back();
+  }
+  out_.append(bytes);
+  if (!want_write_ && !write_wants_read_) MarkDirty();  // else the socket's readiness flushes
 }
 
 void Conn::ResumeLines() {
@@ -71,28 +109,240 @@ void Conn::CloseAfterFlush() {
   handler_ = nullptr;
   closing_ = true;
   lingering_.insert(this);
-  bufferevent_disable(bev_, EV_READ);
-  if (lost_ || evbuffer_get_length(bufferevent_get_output(bev_)) == 0) {
-    event_active(deferred_, 0, 0);  // delete from the loop, not from our caller's stack
-    return;
-  }
-  timeval tv{limits_.flush_timeout_s, 0};
-  bufferevent_set_timeouts(bev_, nullptr, &tv);
-  bufferevent_setcb(bev_, nullptr, &Conn::WriteCb, &Conn::EventCb, this);
+  UpdateInterest();  // stop reading
+  MarkDirty();       // the pass flushes what is queued, then deletes this
 }
 
-void Conn::ReadCb(bufferevent* bev, void* arg) noexcept {
+void Conn::MarkDirty() {
+  if (dirty_) return;
+  dirty_ = true;
+  dirty_list_.push_back(this);
+  // Queued behind the callbacks already active in this loop pass, so every
+  // write they make lands in the same flush.
+  if (dirty_list_.size() == 1) event_active(flush_ev_, 0, 0);
+}
+
+void Conn::FlushPassCb(evutil_socket_t, short, void*) noexcept {
+  // A connection's Pump may make output for others (a QUIT fan-out when it
+  // is lost): they join dirty_list_ and get their turn in the next round.
+  while (!dirty_list_.empty()) {
+    flushing_.swap(dirty_list_);
+    for (std::size_t i = 0; i < flushing_.size(); ++i) {
+      Conn* c = flushing_[i];
+      if (c == nullptr) continue;
+      c->dirty_ = false;
+      c->Pump();
+    }
+    flushing_.clear();
+  }
+}
+
+void Conn::Pump() {
+  if (!lost_) {
+    switch (Flush()) {
+      case Flushed::kBlocked:
+        if (closing_ && write_wants_read_) break;  // can't read any more: give up on it
+        UpdateInterest();
+        return;
+      case Flushed::kFailed:
+        break;
+      case Flushed::kAll:
+        if (!closing_) {
+          UpdateInterest();
+          return;
+        }
+        if (ssl_ != nullptr) {  // best effort close_notify; the socket closes anyway
+          SSL_shutdown(ssl_);
+          ERR_clear_error();
+        }
+        break;
+    }
+  }
+  if (closing_) {
+    delete this;
+    return;
+  }
+  if (!reported_) {
+    reported_ = true;
+    UpdateInterest();
+    if (handler_ != nullptr) handler_->OnPeerLost(lost_reason_);
+  }
+}
+
+Conn::Flushed Conn::Flush() {
+  want_write_ = write_wants_read_ = false;
+  while (sent_ < out_.size()) {
+    const char* data = out_.data() + sent_;
+    std::size_t left = out_.size() - sent_;
+    if (ssl_ != nullptr) {
+      ERR_clear_error();
+      int n = SSL_write(ssl_, data, static_cast<int>(std::min<std::size_t>(left, INT_MAX)));
+      if (n > 0) {
+        sent_ += static_cast<std::size_t>(n);
+        continue;
+      }
+      int err = SSL_get_error(ssl_, n);
+      if (err == SSL_ERROR_WANT_WRITE) {
+        want_write_ = true;
+      } else if (err == SSL_ERROR_WANT_READ) {
+        write_wants_read_ = true;
+      } else {
+        lost_ = true;
+        lost_reason_ = err == SSL_ERROR_SSL ? "TLS error" : "Connection reset";
+        ERR_clear_error();
+        DropOutput();
+        return Flushed::kFailed;
+      }
+      break;
+    }
+    ssize_t n = send(fd_, data, left, MSG_NOSIGNAL);
+    if (n >= 0) {
+      sent_ += static_cast<std::size_t>(n);
+      if (static_cast<std::size_t>(n) < left) {  // the kernel's buffer is full
+        want_write_ = true;
+        break;
+      }
+      continue;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      want_write_ = true;
+      break;
+    }
+    lost_ = true;
+    lost_reason_ = "Connection reset";
+    DropOutput();
+    return Flushed::kFailed;
+  }
+  if (sent_ < out_.size()) {
+    // Blocked. Compact when most of the queue is sent; the unsent bytes
+    // stay first (a TLS retry needs them, ACCEPT_MOVING_WRITE_BUFFER lets
+    // them move).
+    if (sent_ > out_.size() / 2) {
+      out_.erase(0, sent_);
+      sent_ = 0;
+    }
+    return Flushed::kBlocked;
+  }
+  DropOutput();
+  ReleaseTlsBuffers();
+  return Flushed::kAll;
+}
+
+void Conn::DropOutput() {
+  std::string storage;
+  storage.swap(out_);  // out_ is now empty and owns no memory
+  sent_ = 0;
+  if (storage.capacity() <= kSpareBufferMaxBytes && spare_buffers_.size() < kSpareBuffers) {
+    storage.clear();
+    spare_buffers_.push_back(std::move(storage));
+  }
+}
+
+void Conn::UpdateInterest() {
+  short want = 0;
+  if (!closing_ && !lost_) want |= EV_READ;
+  if (!lost_ && (want_write_ || read_wants_write_)) want |= EV_WRITE;
+  const bool timed = closing_ && want != 0;
+  if (want == watching_ && timed == timed_) return;
+  event_base* base = event_get_base(ev_);
+  event_del(ev_);
+  event_assign(ev_, base, fd_, static_cast<short>(want | EV_PERSIST), &Conn::IoCb, this);
+  timeval flush_timeout{limits_.flush_timeout_s, 0};
+  if (want != 0) event_add(ev_, timed ? &flush_timeout : nullptr);
+  watching_ = want;
+  timed_ = timed;
+}
+
+void Conn::IoCb(evutil_socket_t, short what, void* arg) noexcept {
   auto* self = static_cast<Conn*>(arg);
-  evbuffer* in = bufferevent_get_input(bev);
-  char chunk[4096];
-  int n;
-  while ((n = evbuffer_remove(in, chunk, sizeof chunk)) > 0) {
-    self->framer_.Feed(std::string_view(chunk, static_cast<size_t>(n)));
+  if (what & EV_TIMEOUT) {  // only a closing connection's flush is timed: a slow reader
+    self->lost_ = true;
+    if (!self->dirty_) delete self;  // else the pass deletes it
+    return;
   }
-  self->RunLines();
-  if (!self->lost_ && !self->closing_ && self->framer_.buffered() > self->limits_.recvq_bytes) {
-    self->Lose("RecvQ exceeded");
+  if (what & EV_WRITE) {
+    if (self->read_wants_write_) {
+      self->read_wants_write_ = false;
+      what |= EV_READ;
+    }
+    if (self->want_write_) {
+      self->want_write_ = false;
+      self->MarkDirty();  // the pass writes, then sets the interest
+    }
   }
+  if ((what & EV_READ) && !self->closing_ && !self->lost_) self->OnReadable();
+  if (!self->dirty_) self->UpdateInterest();  // e.g. drop EV_WRITE after a TLS read needed it
+}
+
+void Conn::OnReadable() {
+  const char* lost = ssl_ != nullptr ? ReadTls() : ReadPlain();
+  if (write_wants_read_) {
+    write_wants_read_ = false;
+    MarkDirty();
+  }
+  // Lines that arrived before an EOF still run (e.g. "QUIT" then close).
+  RunLines();
+  if (lost_ || closing_) return;
+  if (lost != nullptr) {
+    Lose(lost);
+  } else if (framer_.buffered() > limits_.recvq_bytes) {
+    Lose("RecvQ exceeded");
+  } else {
+    ReleaseTlsBuffers();
+  }
+}
+
+void Conn::ReleaseTlsBuffers() {
+  // SSL_free_buffers refuses while a record is half read or written; a
+  // decrypted record not yet consumed lives in the read buffer, hence the
+  // SSL_has_pending check.
+  if (ssl_ != nullptr && !SSL_has_pending(ssl_)) SSL_free_buffers(ssl_);
+}
+
+const char* Conn::ReadPlain() {
+  char chunk[kReadChunk];
+  for (int i = 0; i < kReadsPerEvent; ++i) {
+    ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+    if (n > 0) {
+      framer_.Feed(std::string_view(chunk, static_cast<std::size_t>(n)));
+      fed_line_end_ = chunk[n - 1] == '\n';
+      if (static_cast<std::size_t>(n) < sizeof chunk) return nullptr;
+      continue;
+    }
+    if (n == 0) return "Connection closed";
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return nullptr;
+    return "Connection reset";
+  }
+  return nullptr;  // more to read: the level-triggered event fires again
+}
+
+const char* Conn::ReadTls() {
+  char chunk[kReadChunk];
+  for (int i = 0; i < kReadsPerEvent; ++i) {
+    ERR_clear_error();
+    int n = SSL_read(ssl_, chunk, sizeof chunk);
+    if (n > 0) {
+      framer_.Feed(std::string_view(chunk, static_cast<std::size_t>(n)));
+      fed_line_end_ = chunk[n - 1] == '\n';
+      continue;
+    }
+    int err = SSL_get_error(ssl_, n);
+    if (err == SSL_ERROR_WANT_READ) return nullptr;
+    if (err == SSL_ERROR_WANT_WRITE) {  // a handshake message the socket can't take yet
+      read_wants_write_ = true;
+      UpdateInterest();
+      return nullptr;
+    }
+    ERR_clear_error();
+    if (err == SSL_ERROR_ZERO_RETURN) return "Connection closed";
+    if (err == SSL_ERROR_SYSCALL) return errno == 0 || n == 0 ? "Connection closed" : "Connection reset";
+    return "TLS error";
+  }
+  // Decrypted bytes may wait inside OpenSSL, where epoll can't see them.
+  if (SSL_has_pending(ssl_)) event_active(ev_, EV_READ, 0);
+  return nullptr;
 }
 
 void Conn::RunLines() {
@@ -109,53 +359,28 @@ void Conn::RunLines() {
     }
   }
   in_lines_ = false;
+  // Everything taken and the input ended on a line boundary: a fresh framer
+  // gives its buffer back, so an idle connection holds none.
+  if (fed_line_end_ && framer_.buffered() == 0) framer_ = chat::irc::LineFramer(chat::irc::kMaxLineBytes);
 }
 
-void Conn::WriteCb(bufferevent* bev, void* arg) noexcept {
-  auto* self = static_cast<Conn*>(arg);
-  if (self->closing_ && evbuffer_get_length(bufferevent_get_output(bev)) == 0) delete self;
-}
-
-void Conn::EventCb(bufferevent*, short what, void* arg) noexcept {
-  auto* self = static_cast<Conn*>(arg);
-  if (self->closing_) {  // flush finished badly (error, EOF or timeout): give up
-    delete self;
-    return;
-  }
-  if (what & BEV_EVENT_EOF) {
-    self->Lose("Connection closed");
-  } else if (what & BEV_EVENT_TIMEOUT) {
-    self->Lose("Timeout");
-  } else if (what & BEV_EVENT_ERROR) {
-    unsigned long ssl_err = self->tls_ ? bufferevent_get_openssl_error(self->bev_) : 0;
-    (void)ssl_err;
-    self->Lose(self->tls_ && ssl_err != 0 ? "TLS error" : "Connection reset");
-  }
-}
-
-void Conn::Lose(const std::string& reason) {
+void Conn::Lose(const char* reason) {
   if (lost_) return;
   lost_ = true;
-  bufferevent_disable(bev_, EV_READ | EV_WRITE);
+  reported_ = true;
+  lost_reason_ = reason;
+  DropOutput();
+  UpdateInterest();
   if (handler_ != nullptr) handler_->OnPeerLost(reason);
 }
 
-void Conn::LoseLater(const std::string& reason) {
+void Conn::LoseLater(const char* reason) {
   if (lost_) return;
   lost_ = true;
   lost_reason_ = reason;
-  bufferevent_disable(bev_, EV_READ | EV_WRITE);
-  evbuffer_drain(bufferevent_get_output(bev_), evbuffer_get_length(bufferevent_get_output(bev_)));
-  event_active(deferred_, 0, 0);
-}
-
-void Conn::DeferredCb(evutil_socket_t, short, void* arg) noexcept {
-  auto* self = static_cast<Conn*>(arg);
-  if (self->closing_) {
-    delete self;
-    return;
-  }
-  if (self->handler_ != nullptr) self->handler_->OnPeerLost(self->lost_reason_);
+  DropOutput();
+  UpdateInterest();
+  MarkDirty();  // the flush pass reports it, outside the writer's stack
 }
 
 }  // namespace chatd

@@ -15,7 +15,8 @@ static const std::unordered_map<std::string, const CommandSpec*>& Table() {
     auto* t = new std::unordered_map<std::string, const CommandSpec*>();
     for (auto* group : {&LoginCommands(), &CapCommands(), &ChannelCommands(), &ModeCommands(),
                         &MessageCommands(), &InfoCommands(), &UserCommands(), &MonitorCommands(),
-                        &AccountCommands(), &HistoryCommands(), &RosterCommands(), &ChanregCommands()}) {
+                        &AccountCommands(), &HistoryCommands(), &RosterCommands(), &ChanregCommands(),
+                        &PresenceCommands()}) {
       for (const auto& spec : *group) t->emplace(spec.name, &spec);
     }
     return t;

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <event2/listener.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
@@ -39,9 +40,12 @@ chat::Result<std::unique_ptr<Listener>> Listener::Create(Server* server, const L
     len = sizeof *sin;
   }
   std::unique_ptr<Listener> l(new Listener(server, cfg));
+  // Backlog SOMAXCONN (the kernel caps it at net.core.somaxconn; libevent's
+  // -1 means 128): a short queue overflows under connection bursts and
+  // clients then wait for SYN retries (1, 3, 7 s ...).
   l->lev_ = evconnlistener_new_bind(server->base(), &Listener::AcceptCb, l.get(),
                                     LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
-                                    128, reinterpret_cast<sockaddr*>(&ss), static_cast<int>(len));
+                                    SOMAXCONN, reinterpret_cast<sockaddr*>(&ss), static_cast<int>(len));
   if (l->lev_ == nullptr) {
     return chat::Status::IOError("cannot listen on " + cfg.address + ": " + strerror(errno));
   }

@@ -299,20 +299,27 @@ void Server::RemoveClient(Client* c) {
   if (ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
   auto it = clients_.find(c->id());
   if (it != clients_.end()) {
+    if (c->registered()) --registered_count_;
+    if (c->invisible()) --invisible_count_;
     dead_.push_back(std::move(it->second));
     clients_.erase(it);
     event_active(reap_, 0, 0);
   }
 }
 
-std::size_t Server::registered_count() const {
-  std::size_t n = 0;
-  for (const auto& [id, c] : clients_) n += c->registered() ? 1 : 0;
-  return n;
+void Server::NoteRegistered() {
+  ++registered_count_;
+  max_registered_ = std::max(max_registered_, registered_count_);
 }
 
-void Server::NoteRegistered() {
-  max_registered_ = std::max(max_registered_, registered_count());
+void Server::SetInvisible(Client* c, bool on) {
+  if (c->mode_invisible_ == on) return;
+  c->mode_invisible_ = on;
+  if (on) {
+    ++invisible_count_;
+  } else {
+    --invisible_count_;
+  }
 }
 
 Channel* Server::FindChannel(std::string_view name) const {

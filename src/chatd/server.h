@@ -76,9 +76,18 @@ class Server {
   // Forgets c: nick index, channels (no messages), monitors; schedules deletion.
   void RemoveClient(Client* c);
   const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
-  std::size_t registered_count() const;
+  // Running counts, kept as clients register, change +i and leave, so that
+  // registration and LUSERS cost O(1) instead of a walk over every client.
+  std::size_t registered_count() const { return registered_count_; }
+  // Registered clients with user mode +i (MODE needs registration).
+  std::size_t invisible_count() const { return invisible_count_; }
+  // Connections that have not completed registration.
+  std::size_t unknown_count() const { return clients_.size() - registered_count_; }
   std::size_t max_registered() const { return max_registered_; }
+  // Called once by registration, right after c.registered_ became true.
   void NoteRegistered();
+  // Sets or clears c's user mode +i (RFC 2812 §3.1.5), keeping the count.
+  void SetInvisible(Client* c, bool on);
 
   // ---- channels (keyed by folded name; std::map so LIST is ordered)
   Channel* FindChannel(std::string_view name) const;
@@ -168,6 +177,8 @@ class Server {
   std::unordered_map<std::string, std::vector<Client*>> monitors_;  // folded nick -> watchers
   std::unordered_map<std::string, std::size_t> per_ip_;
   std::size_t max_registered_ = 0;
+  std::size_t registered_count_ = 0;  // clients_ with registered()
+  std::size_t invisible_count_ = 0;   // clients_ with invisible()
   uint64_t next_id_ = 1;
   uint64_t msgid_counter_ = 0;
   std::string msgid_prefix_;

@@ -58,6 +58,10 @@ bool ParseServerTime(std::string_view text, int64_t* ms);
 std::string Identity(const Client& c);
 // The store's key for a conversation between identities a and b (folded).
 std::string DirectKey(const std::string& a, const std::string& b);
+struct HistoryRecord;
+// A stored message rebuilt as its receivers saw it: client tags, time,
+// msgid, account, source, command, target (CHATHISTORY, outbox replays).
+chat::irc::Message MessageFromHistory(const HistoryRecord& r);
 // A message from `source` stamped with the server-time tag.
 chat::irc::Message MakeEvent(const std::string& source, std::string command,
                              std::initializer_list<std::string_view> params);

@@ -72,6 +72,8 @@ struct HistoryRecord {
   std::string to;              // the target as written in the message (channel or nick)
   std::string text;            // empty for TAGMSG
   std::string tags;            // client-only tags, serialized "+a=b;+c" (escaped), may be empty
+  std::string label_key;       // idempotency key (chatd.dev/outbox, opaque bytes composed by
+                               // chatd), empty for none; at most one stored message holds a key
 };
 
 // A CHATHISTORY-style selection (IRCv3 draft/chathistory). Bounds are
@@ -123,8 +125,14 @@ class Store {
   // ---- history
   // Appends one message. Returns OK only once committed. msgids are unique
   // per target; appending a duplicate msgid fails with InvalidArgument, as
-  // does an empty msgid or target, or a target containing NUL.
+  // does an empty msgid or target, or a target containing NUL. A non-empty
+  // rec.label_key is indexed in the same transaction; one that a stored
+  // message already holds fails with InvalidArgument("duplicate label key").
   virtual chat::Status AppendHistory(const HistoryRecord& rec) = 0;
+  // The stored message appended with `label_key` (chatd.dev/outbox), or
+  // NotFound when there is none: never stored, or deleted or pruned since
+  // (the key goes with its message). Corruption/IOError as for queries.
+  virtual chat::Result<HistoryRecord> FindByLabel(std::string_view label_key) = 0;
   // Messages selected by q, ascending by time (ties by append order), at
   // most q.limit. A msgid bound that doesn't exist gives NotFound. All
   // bounds are exclusive except AROUND's msgid, whose message is included:

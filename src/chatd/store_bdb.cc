@@ -112,6 +112,7 @@ class BdbStore final : public Store, private store::HistoryScanner {
   Result<std::vector<ChannelRecord>> ListChannels() override;
 
   Status AppendHistory(const HistoryRecord& rec) override;
+  Result<HistoryRecord> FindByLabel(std::string_view label_key) override;
   Result<std::vector<HistoryRecord>> QueryHistory(const HistoryQuery& q) override {
     return store::RunHistoryQuery(q, *this);
   }
@@ -187,6 +188,7 @@ class BdbStore final : public Store, private store::HistoryScanner {
   DB* history_ = nullptr;   // history.db: target \0 pos -> history record
   DB* msgids_ = nullptr;    // history_msgid.db: target \0 msgid -> pos
   DB* direct_ = nullptr;    // history_dm.db: participant \0 target -> ""
+  DB* labels_ = nullptr;    // history_label.db: label key -> history.db key
   DB* meta_ = nullptr;      // meta.db: "schema", "seq"
   std::string last_error_;  // Berkeley DB's last error message (errcall)
   uint64_t seq_ = 0;        // last sequence number handed out
@@ -254,7 +256,8 @@ Status BdbStore::Open() {
     DB** db;
     const char* file;
   } dbs[] = {{&accounts_, "accounts.db"},      {&channels_, "channels.db"}, {&history_, "history.db"},
-             {&msgids_, "history_msgid.db"}, {&direct_, "history_dm.db"}, {&meta_, "meta.db"}};
+             {&msgids_, "history_msgid.db"}, {&direct_, "history_dm.db"}, {&labels_, "history_label.db"},
+             {&meta_, "meta.db"}};
   for (const auto& d : dbs) {
     Status st = OpenDb(d.db, d.file);
     if (!st.ok()) return st;
@@ -343,7 +346,7 @@ Status BdbStore::RecoverSequence() {
 BdbStore::~BdbStore() {
   if (env_ == nullptr) return;
   if (accounts_ != nullptr && meta_ != nullptr) (void)Checkpoint();
-  for (DB** db : {&accounts_, &channels_, &history_, &msgids_, &direct_, &meta_}) {
+  for (DB** db : {&accounts_, &channels_, &history_, &msgids_, &direct_, &labels_, &meta_}) {
     if (*db != nullptr) (*db)->close(*db, 0);
     *db = nullptr;
   }
@@ -529,6 +532,26 @@ Status BdbStore::AppendHistory(const HistoryRecord& rec) {
       return 0;
     }
     if (ret != 0) return ret;
+    if (!rec.label_key.empty()) {
+      // An entry whose message is gone (deleted by a chatd that predates
+      // history_label.db) is stale and gets replaced.
+      DBT lk = In(rec.label_key);
+      Buf old;
+      ret = labels_->get(labels_, txn, &lk, old.dbt(), DB_RMW);
+      if (ret == 0) {
+        DBT hk = In(old.view());
+        Buf ignored;
+        ignored.KeyOnly();
+        ret = history_->get(history_, txn, &hk, ignored.dbt(), 0);
+        if (ret == 0) {
+          *fail = Status::InvalidArgument("duplicate label key");
+          return 0;
+        }
+      }
+      if (ret != 0 && ret != DB_NOTFOUND) return ret;
+      DBT lv = In(key);
+      if ((ret = labels_->put(labels_, txn, &lk, &lv, 0)) != 0) return ret;
+    }
     k = In(key);
     v = In(val);
     if ((ret = history_->put(history_, txn, &k, &v, 0)) != 0) return ret;
@@ -549,6 +572,23 @@ Status BdbStore::AppendHistory(const HistoryRecord& rec) {
   });
   if (st.ok() && reserve) seq_limit_ = new_limit;
   return st;
+}
+
+Result<HistoryRecord> BdbStore::FindByLabel(std::string_view label_key) {
+  DBT lk = In(label_key);
+  Buf hkey;
+  int ret = labels_->get(labels_, nullptr, &lk, hkey.dbt(), 0);
+  if (ret == DB_NOTFOUND) return Status::NotFound("no message with that label");
+  if (ret != 0) return Error("reading history_label.db", ret);
+  DBT hk = In(hkey.view());
+  Buf v;
+  ret = history_->get(history_, nullptr, &hk, v.dbt(), 0);
+  if (ret == DB_NOTFOUND) return Status::NotFound("no message with that label");  // stale entry
+  if (ret != 0) return Error("reading history.db", ret);
+  HistoryRecord rec;
+  Status st = Decode(&store::DecodeHistory, v.view(), "history.db", hkey.view(), true, &rec);
+  if (!st.ok()) return st;
+  return rec;
 }
 
 Result<HistoryPos> BdbStore::Resolve(const std::string& target, const std::string& msgid) {
@@ -694,6 +734,15 @@ Status BdbStore::DeleteBelow(const std::string& target, HistoryPos cut, uint64_t
             DBT ik = In(idkey);
             ret = msgids_->del(msgids_, txn, &ik, 0);
             if (ret != 0 && ret != DB_NOTFOUND) return ret;
+            if (!rec.label_key.empty()) {
+              // Only if it still names this message (not a later one that
+              // replaced a stale entry).
+              DBT lk = In(rec.label_key);
+              Buf names;
+              ret = labels_->get(labels_, txn, &lk, names.dbt(), DB_RMW);
+              if (ret == 0 && names.view() == k.view()) ret = labels_->del(labels_, txn, &lk, 0);
+              if (ret != 0 && ret != DB_NOTFOUND) return ret;
+            }
           }
           if ((ret = c->del(c, 0)) != 0) return ret;
           ++n;

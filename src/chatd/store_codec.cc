@@ -53,6 +53,7 @@ class Reader {
     auto v = static_cast<uint8_t>(in_[0]);
     in_.remove_prefix(1);
     if (v == 0) return Fail("format version 0 is invalid");
+    version_ = v;
     if (v >= 128) {
       char buf[96];
       std::snprintf(buf, sizeof buf, "format version %u was written by a newer, incompatible chatd", v);
@@ -135,9 +136,13 @@ class Reader {
   }
   // Whatever follows the known fields (a newer version's) is ignored.
   chat::Status Finish() const { return st_; }
+  // The record's format version (after Version()); fields added in a later
+  // version than this are absent.
+  uint8_t version() const { return version_; }
 
  private:
   std::string_view in_;
+  uint8_t version_ = 0;
   const std::string& where_;
   chat::Status st_;
 };
@@ -266,6 +271,7 @@ std::string EncodeHistory(const HistoryRecord& rec) {
   w.S(rec.to);
   w.S(rec.text);
   w.S(rec.tags);
+  w.S(rec.label_key);  // version 2
   return w.Take();
 }
 
@@ -274,7 +280,8 @@ chat::Status DecodeHistory(std::string_view data, const std::string& where, Hist
   HistoryRecord rec;
   r.Version() && r.S("target", &rec.target) && r.S("msgid", &rec.msgid) && r.I("time_ms", &rec.time_ms) &&
       r.S("command", &rec.command) && r.S("source", &rec.source) && r.S("account", &rec.account) &&
-      r.S("to", &rec.to) && r.S("text", &rec.text) && r.S("tags", &rec.tags);
+      r.S("to", &rec.to) && r.S("text", &rec.text) && r.S("tags", &rec.tags) &&
+      (r.version() < 2 || r.S("label_key", &rec.label_key));
   chat::Status st = r.Finish();
   if (st.ok()) *out = std::move(rec);
   return st;

@@ -23,7 +23,8 @@ namespace chatd::store {
 // 1..127 only ever append fields, so a reader decodes the fields it knows and
 // ignores trailing bytes; 128..255 are reserved for an incompatible format,
 // which this reader rejects.
-inline constexpr uint8_t kRecordVersion = 1;
+// Version 2 appended history's label_key.
+inline constexpr uint8_t kRecordVersion = 2;
 
 std::string EncodeAccount(const AccountRecord& rec);
 std::string EncodeChannel(const ChannelRecord& rec);

@@ -5,6 +5,7 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "chatd/store.h"
 #include "chatd/store_codec.h"
@@ -76,14 +77,29 @@ class MemStore final : public Store, private store::HistoryScanner {
   Status AppendHistory(const HistoryRecord& rec) override {
     Status st = store::ValidateHistory(rec);
     if (!st.ok()) return st;
+    if (!rec.label_key.empty() && labels_.count(rec.label_key) != 0) {
+      return Status::InvalidArgument("duplicate label key");
+    }
     Target& t = history_[rec.target];
     HistoryPos pos{store::EncodeTime(rec.time_ms), ++seq_};
     if (!t.msgids.emplace(rec.msgid, pos).second) {
       return Status::InvalidArgument("duplicate msgid " + rec.msgid + " in " + rec.target);
     }
     t.messages.emplace(pos, rec);
+    if (!rec.label_key.empty()) labels_.emplace(rec.label_key, std::make_pair(rec.target, pos));
     for (const auto& p : store::DirectParticipants(rec.target)) direct_[p].insert(rec.target);
     return Status::OK();
+  }
+  Result<HistoryRecord> FindByLabel(std::string_view label_key) override {
+    auto it = labels_.find(std::string(label_key));
+    if (it != labels_.end()) {
+      auto t = history_.find(it->second.first);
+      if (t != history_.end()) {
+        auto m = t->second.messages.find(it->second.second);
+        if (m != t->second.messages.end()) return m->second;
+      }
+    }
+    return Status::NotFound("no message with that label");
   }
   Result<std::vector<HistoryRecord>> QueryHistory(const HistoryQuery& q) override {
     return store::RunHistoryQuery(q, *this);
@@ -114,6 +130,7 @@ class MemStore final : public Store, private store::HistoryScanner {
       }
       for (auto m = msgs.begin(); m != msgs.end() && m->first < cut;) {
         it->second.msgids.erase(m->second.msgid);
+        labels_.erase(m->second.label_key);
         m = msgs.erase(m);
         ++removed;
       }
@@ -164,7 +181,11 @@ class MemStore final : public Store, private store::HistoryScanner {
   }
 
   void EraseTarget(const std::string& target) {
-    history_.erase(target);
+    auto t = history_.find(target);
+    if (t != history_.end()) {
+      for (const auto& [pos, rec] : t->second.messages) labels_.erase(rec.label_key);
+      history_.erase(t);
+    }
     for (const auto& p : store::DirectParticipants(target)) {
       auto it = direct_.find(p);
       if (it == direct_.end()) continue;
@@ -177,6 +198,7 @@ class MemStore final : public Store, private store::HistoryScanner {
   std::map<std::string, ChannelRecord> channels_;
   std::map<std::string, Target> history_;
   std::map<std::string, std::set<std::string>> direct_;  // participant -> targets
+  std::map<std::string, std::pair<std::string, HistoryPos>> labels_;  // label key -> target, position
   uint64_t seq_ = 0;
 };
 

@@ -22,7 +22,8 @@ class TlsContext {
   // leaf first; `key_file` the unencrypted private key. TLS 1.2 minimum;
   // TLS 1.2 limited to ECDHE with AES-GCM or ChaCha20-Poly1305 (TLS 1.3
   // suites are all AEAD); server cipher preference; no compression; no
-  // renegotiation; server-side session cache.
+  // renegotiation; server-side session cache; one TLS 1.3 session ticket
+  // per handshake; record buffers released while idle.
   // Errors name the file and the problem: Status::IOError when a file is
   // missing or unreadable, Status::InvalidArgument when it holds no usable
   // PEM certificate/key, or the key does not match the certificate. The
@@ -35,7 +36,7 @@ class TlsContext {
   chat::Status Reload(const std::string& cert_file, const std::string& key_file);
 
   // A new server-side SSL for one connection, in accept state. The caller
-  // owns it (bufferevent_openssl takes ownership with BEV_OPT_CLOSE_ON_FREE).
+  // owns it (Conn::Create takes ownership).
   // nullptr on allocation failure.
   SSL* NewSsl() const;
 

@@ -88,6 +88,7 @@ struct ChatLine {
   bool self = false;     // we sent it
   bool pending = false;  // in the outbox, not yet acknowledged by the server
   bool mention = false;  // mentions our nick (word match, case-insensitive ASCII)
+  bool failed = false;   // the server refused it (FAIL/404...): not delivered, not retried
 };
 
 struct Member {
@@ -196,7 +197,8 @@ class Core {
   void LoadOlder(std::string_view key);      // CHATHISTORY BEFORE the oldest line
   void RequestMembers(std::string_view key); // ROSTER (or NAMES) refresh
   void Join(std::string_view channel, std::string_view channel_key = "");
-  // Creates a channel: JOIN, then MODE +s (private) or nothing (public).
+  // Creates a channel: JOIN, then MODE +is (private: secret and invite-only)
+  // or nothing (public).
   void CreateChannel(std::string_view channel, bool is_private);
   // A group: a private invite-only channel (+is) with INVITE for each member.
   void CreateGroup(std::string_view channel, const std::vector<std::string>& members);

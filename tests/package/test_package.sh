@@ -1,13 +1,16 @@
 #!/bin/sh
-# Package test (issue 4): builds the Debian package from this source tree,
-# runs lintian, installs the .deb with apt, starts chatd the way the systemd
-# unit's ExecStart does (CI has no systemd: User/Group, RuntimeDirectory,
-# UMask and NOTIFY_SOCKET are set up by hand), drives it with chatctl and a
-# TLS client using the generated certificate, stops it, then removes and
-# purges the package.
+# Package test (issues 4 and 5): builds the Debian packages chatd and
+# chat-gtk from this source tree and runs lintian on both. Installs chat-gtk
+# with apt, checks its files (binary, desktop entry, icons, AppStream
+# metadata, man page) and validators, and purges it. Installs chatd, starts
+# it the way the systemd unit's ExecStart does (CI has no systemd:
+# User/Group, RuntimeDirectory, UMask and NOTIFY_SOCKET are set up by hand),
+# drives it with chatctl and a TLS client using the generated certificate,
+# stops it, then removes and purges the package.
 #
-# Exit status: 0 passed, 1 failed, 77 skipped (not root, or a chatd package
-# or something on ports 6697/6667 that this test did not install).
+# Exit status: 0 passed, 1 failed, 77 skipped (not root, or a chatd or
+# chat-gtk package or something on ports 6697/6667 that this test did not
+# install).
 # Needs root and the build tools of `scripts/deps.sh test`. Takes 2-5
 # minutes, nearly all of it compiling.
 #
@@ -18,6 +21,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${CHAT_SRCDIR:-$(dirname "$(dirname "$here")")}
 marker=/var/lib/chatd-package-test.installed   # "this test installed chatd"
+gtk_marker=/var/lib/chat-gtk-package-test.installed   # "this test installed chat-gtk"
 notify_sock=/run/chatd-package-test-notify.sock
 backup_dir=/var/backups/chatd/package-test-backup
 
@@ -32,6 +36,9 @@ for tool in dpkg-buildpackage dh apt-get python3 openssl setpriv timeout; do
 done
 if dpkg-query -W -f='${Status}' chatd 2>/dev/null | grep -q "ok installed" && [ ! -e "$marker" ]; then
   skip "a chatd package this test did not install is installed; not touching it"
+fi
+if dpkg-query -W -f='${Status}' chat-gtk 2>/dev/null | grep -q "ok installed" && [ ! -e "$gtk_marker" ]; then
+  skip "a chat-gtk package this test did not install is installed; not touching it"
 fi
 
 work=$(mktemp -d /tmp/chatd-package-test.XXXXXX)
@@ -51,6 +58,10 @@ cleanup() {
   if [ -e "$marker" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get purge -y -q chatd >>"$work/apt.log" 2>&1
     rm -f "$marker"
+  fi
+  if [ -e "$gtk_marker" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get purge -y -q chat-gtk >>"$work/apt.log" 2>&1
+    rm -f "$gtk_marker"
   fi
   if [ "${CHAT_PACKAGE_KEEP:-0}" = 1 ] || [ "$failed" != 0 ]; then
     say "work directory kept: $work"
@@ -108,6 +119,10 @@ if [ -e "$marker" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get purge -y -q chatd >/dev/null 2>&1
   rm -f "$marker"
 fi
+if [ -e "$gtk_marker" ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get purge -y -q chat-gtk >/dev/null 2>&1
+  rm -f "$gtk_marker"
+fi
 for port in 6697 6667; do
   port_listening "$port" && skip "port $port is in use (the packaged configuration listens on 6697 and 6667)"
 done
@@ -116,11 +131,11 @@ done
 mkdir -p "$work/src"
 if git -C "$srcdir" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   # Tracked and new files, as the tree stands (uncommitted changes included).
-  (cd "$srcdir" && git ls-files -co --exclude-standard -z | grep -zv -e '^debian/chatd/' -e '^configure~$' |
+  (cd "$srcdir" && git ls-files -co --exclude-standard -z | grep -zv -e '^debian/chatd/' -e '^debian/chat-gtk/' -e '^configure~$' |
      tar --null -T - -cf -) | tar -xf - -C "$work/src" || fail "copying the source tree"
 else
   (cd "$srcdir" && tar --exclude='./build*' --exclude=./.git --exclude=./debian/chatd \
-     --exclude=./debian/.debhelper -cf - .) | tar -xf - -C "$work/src" || fail "copying the source tree"
+     --exclude=./debian/chat-gtk --exclude=./debian/tmp --exclude=./debian/.debhelper -cf - .) | tar -xf - -C "$work/src" || fail "copying the source tree"
 fi
 start=$(date +%s)
 unset MAKEFLAGS MAKELEVEL MFLAGS DEB_BUILD_PROFILES
@@ -131,7 +146,9 @@ if ! (cd "$work/src" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
 fi
 deb=$(ls "$work"/chatd_*.deb 2>/dev/null | grep -v dbgsym | head -1)
 [ -n "$deb" ] || fail "no chatd_*.deb built"
-ok "built $(basename "$deb") in $(( $(date +%s) - start )) s"
+gtk_deb=$(ls "$work"/chat-gtk_*.deb 2>/dev/null | head -1)
+[ -n "$gtk_deb" ] || fail "no chat-gtk_*.deb built"
+ok "built $(basename "$deb") and $(basename "$gtk_deb") in $(( $(date +%s) - start )) s"
 
 contents=$(dpkg-deb -c "$deb")
 for f in ./usr/sbin/chatd ./etc/chatd/chatd.conf ./etc/chatd/motd ./lib/systemd/system/chatd.service \
@@ -140,7 +157,24 @@ for f in ./usr/sbin/chatd ./etc/chatd/chatd.conf ./etc/chatd/motd ./lib/systemd/
   echo "$contents" | grep -q " $f\$" || echo "$contents" | grep -q " $f -> " || fail "$f missing from the package"
 done
 if echo "$contents" | grep -q ' ./usr/sbin/chatctl$'; then have_chatctl=1; else have_chatctl=0; fi
-ok "package contents"
+# Each package has only its own files: nothing of chat-gtk in chatd.
+echo "$contents" | grep -Eq 'chat-gtk|ChatGtk|/usr/share/(applications|icons|metainfo)/' &&
+  fail "chatd contains chat-gtk files: $(echo "$contents" | grep -E 'chat-gtk|ChatGtk')"
+gtk_files="./usr/bin/chat-gtk ./usr/share/applications/dev.chatd.ChatGtk.desktop
+  ./usr/share/icons/hicolor/scalable/apps/dev.chatd.ChatGtk.svg
+  ./usr/share/icons/hicolor/symbolic/apps/dev.chatd.ChatGtk-symbolic.svg
+  ./usr/share/metainfo/dev.chatd.ChatGtk.metainfo.xml ./usr/share/man/man1/chat-gtk.1.gz"
+gtk_contents=$(dpkg-deb -c "$gtk_deb")
+for f in $gtk_files; do
+  echo "$gtk_contents" | grep -q " $f\$" || fail "$f missing from the chat-gtk package"
+done
+echo "$gtk_contents" | grep -Eq ' \./(usr/sbin|etc|lib)/' &&
+  fail "chat-gtk contains chatd files: $(echo "$gtk_contents" | grep -E ' \./(usr/sbin|etc|lib)/')"
+gtk_depends=$(dpkg-deb -f "$gtk_deb" Depends)
+echo "$gtk_depends" | grep -q 'glib-networking' || fail "chat-gtk does not depend on glib-networking: $gtk_depends"
+echo "$gtk_depends" | grep -q 'libgtkmm-4.0' || fail "chat-gtk has no shlibs dependency on gtkmm: $gtk_depends"
+dpkg-deb -f "$gtk_deb" Recommends | grep -q 'gnome-keyring' || fail "chat-gtk does not recommend gnome-keyring"
+ok "package contents (chatd, chat-gtk)"
 
 if command -v lintian >/dev/null 2>&1; then
   changes=$(ls "$work"/chatd_*.changes | head -1)
@@ -150,10 +184,56 @@ if command -v lintian >/dev/null 2>&1; then
     cat "$work/lintian.log"
     fail "lintian reports errors"
   fi
-  ok "lintian: no errors ($(grep -c '^W:' "$work/lintian.log") warnings)"
+  ok "lintian: no errors in chatd and chat-gtk ($(grep -c '^W:' "$work/lintian.log") warnings)"
 else
   say "lintian not installed: not checked"
 fi
+
+# ---------------------------------------------------------------- chat-gtk
+touch "$gtk_marker"
+if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$gtk_deb" >"$work/apt.log" 2>&1; then
+  tail -30 "$work/apt.log"
+  fail "apt-get install chat-gtk"
+fi
+ok "installed chat-gtk with apt-get"
+for f in $gtk_files; do
+  f=${f#.}
+  [ -f "$f" ] && [ -s "$f" ] || fail "$f not installed"
+done
+[ -x /usr/bin/chat-gtk ] || fail "/usr/bin/chat-gtk is not executable"
+if ldd /usr/bin/chat-gtk | grep -q 'not found'; then
+  ldd /usr/bin/chat-gtk
+  fail "chat-gtk has unresolved libraries"
+fi
+# gtkmm initialises GTK, which needs a display, before parsing options.
+if command -v xvfb-run >/dev/null 2>&1; then
+  help=$(timeout 60 xvfb-run -a /usr/bin/chat-gtk --help 2>&1) ||
+    { echo "$help"; fail "chat-gtk --help failed"; }
+  echo "$help" | grep -q -- '--server' || { echo "$help"; fail "chat-gtk --help does not show --server"; }
+else
+  say "xvfb-run not installed: chat-gtk --help not run"
+fi
+desktop=/usr/share/applications/dev.chatd.ChatGtk.desktop
+if command -v desktop-file-validate >/dev/null 2>&1; then
+  desktop-file-validate "$desktop" || fail "desktop-file-validate $desktop"
+else
+  fail "desktop-file-validate missing (sh scripts/deps.sh test)"
+fi
+grep -qx 'Exec=chat-gtk' "$desktop" || fail "$desktop: Exec is not chat-gtk"
+grep -qx 'Icon=dev.chatd.ChatGtk' "$desktop" || fail "$desktop: Icon is not the application id"
+if command -v appstreamcli >/dev/null 2>&1; then
+  appstreamcli validate --no-net /usr/share/metainfo/dev.chatd.ChatGtk.metainfo.xml >"$work/appstream.log" 2>&1 ||
+    { cat "$work/appstream.log"; fail "appstreamcli validate"; }
+else
+  say "appstreamcli not installed: metainfo not validated"
+fi
+LC_ALL=C man -l /usr/share/man/man1/chat-gtk.1.gz 2>/dev/null | grep -q -- '--no-tls' ||
+  fail "the chat-gtk man page does not render or lacks --no-tls"
+ok "chat-gtk files, desktop-file-validate, AppStream, --help, man page"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -q chat-gtk >>"$work/apt.log" 2>&1 || fail "apt-get purge chat-gtk"
+rm -f "$gtk_marker"
+[ ! -e /usr/bin/chat-gtk ] || fail "/usr/bin/chat-gtk still there after purge"
+ok "apt-get purge chat-gtk"
 
 # ---------------------------------------------------------------- install
 touch "$marker"

@@ -899,3 +899,125 @@ TEST(Session, FloodingClientIsThrottledExemptOneIsNot) {
   CHECK_EQUAL(20u, got.size());
   CHECK_MSG(got[0], "391", "fast", "irc.test");
 }
+
+// ---------------------------------------------------------------- chatd.dev/outbox
+// doc/protocol.md: with the cap, a PRIVMSG/NOTICE label is an idempotency key.
+
+namespace {
+std::size_t HistoryCount(chatd::Server& server, const std::string& target) {
+  auto r = server.store()->QueryHistory(chatd::HistoryQuery{target, chatd::HistoryQueryKind::kLatest, {}, {}, 100});
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  return r.value().size();
+}
+}  // namespace
+
+TEST(Session, OutboxResendIsEchoedAsTheOriginalAndNotDeliveredAgain) {
+  Peer a = Reg("alice", {"labeled-response", "batch", "echo-message", "message-tags", "server-time",
+                         "chatd.dev/outbox"});
+  Peer b = Reg("bob", {"message-tags", "server-time"});
+  a->Feed("@label=k1;+draft/reply=x PRIVMSG #general :once");
+  Message first = CHECK_ONLY(a, "PRIVMSG", "#general", "once");
+  STRCMP_EQUAL("k1", TagOr(first, "label").c_str());
+  Message got = CHECK_ONLY(b, "PRIVMSG", "#general", "once");
+  a->Feed("@label=k1;+draft/reply=x PRIVMSG #general :once");
+  Message again = CHECK_ONLY(a, "PRIVMSG", "#general", "once");
+  CHECK_NOTHING(b);
+  STRCMP_EQUAL("k1", TagOr(again, "label").c_str());
+  STRCMP_EQUAL(TagOr(first, "msgid").c_str(), TagOr(again, "msgid").c_str());
+  STRCMP_EQUAL(TagOr(first, "time").c_str(), TagOr(again, "time").c_str());
+  STRCMP_EQUAL("x", TagOr(again, "+draft/reply").c_str());
+  STRCMP_EQUAL(first.source.c_str(), again.source.c_str());
+  STRCMP_EQUAL(TagOr(got, "msgid").c_str(), TagOr(first, "msgid").c_str());
+  CHECK_EQUAL(1u, HistoryCount(*server, "#general"));
+  // Another label is another message; so is the same label to another target.
+  a->Feed("@label=k2 PRIVMSG #general :once");
+  CHECK_ONLY(b, "PRIVMSG", "#general", "once");
+  a->Feed("@label=k1 PRIVMSG bob :once");
+  CHECK_ONLY(b, "PRIVMSG", "bob", "once");
+  CHECK_EQUAL(2u, HistoryCount(*server, "#general"));
+  a->Take();
+}
+
+TEST(Session, OutboxResendWithoutEchoMessageGetsTheAck) {
+  Peer a = Reg("alice", {"labeled-response", "chatd.dev/outbox"});
+  Peer b = Reg("bob");
+  a->Feed("@label=n1 NOTICE #general :note");
+  STRCMP_EQUAL("n1", TagOr(CHECK_ONLY(a, "ACK"), "label").c_str());
+  CHECK_ONLY(b, "NOTICE", "#general", "note");
+  a->Feed("@label=n1 NOTICE #general :note");
+  STRCMP_EQUAL("n1", TagOr(CHECK_ONLY(a, "ACK"), "label").c_str());
+  CHECK_NOTHING(b);
+  CHECK_EQUAL(1u, HistoryCount(*server, "#general"));
+}
+
+// Without the cap a label is only a labeled-response label: clients reuse them.
+TEST(Session, LabelWithoutOutboxCapNeverDedupes) {
+  Peer a = Reg("alice", {"labeled-response", "echo-message"});
+  Peer b = Reg("bob");
+  for (int i = 0; i < 2; ++i) {
+    a->Feed("@label=1 PRIVMSG #general :same");
+    STRCMP_EQUAL("1", TagOr(CHECK_ONLY(a, "PRIVMSG", "#general", "same"), "label").c_str());
+    CHECK_ONLY(b, "PRIVMSG", "#general", "same");
+  }
+  CHECK_EQUAL(2u, HistoryCount(*server, "#general"));
+}
+
+// ---------------------------------------------------------------- typing
+// https://ircv3.net/specs/client-tags/typing: relayed, not stored.
+
+TEST(Session, TypingTagmsgIsRelayedButNotStored) {
+  Peer a = Reg("alice", {"message-tags"});
+  Peer b = Reg("bob", {"message-tags"});
+  a->Feed("@+typing=active TAGMSG #general");
+  CHECK_ONLY(b, "TAGMSG", "#general");
+  a->Feed("@+typing=paused;+draft/typing=paused TAGMSG bob");
+  CHECK_ONLY(b, "TAGMSG", "bob");
+  CHECK_EQUAL(0u, HistoryCount(*server, "#general"));
+  a->Feed("@+typing=active;+draft/react=x TAGMSG #general");  // not only typing: history
+  CHECK_ONLY(b, "TAGMSG", "#general");
+  CHECK_EQUAL(1u, HistoryCount(*server, "#general"));
+}
+
+// ---------------------------------------------------------------- chatd.dev/presence
+
+TEST(Session, PresenceNeedsTheCapAParamAndAKnownState) {
+  Peer a = Reg("alice", {"chatd.dev/presence"});
+  Peer p = Reg("plain");
+  p->Feed("PRESENCE invisible");
+  CHECK_ONLY(p, "FAIL", "PRESENCE", "NEED_CAPABILITY");
+  CHECK_FALSE(p->client->presence_invisible_);
+  a->Feed("PRESENCE");
+  CHECK_ONLY(a, "461", "alice", "PRESENCE");
+  a->Feed("PRESENCE away");
+  CHECK_ONLY(a, "FAIL", "PRESENCE", "INVALID_PARAMS", "away");
+  a->Feed("PRESENCE invisible");
+  CHECK_ONLY(a, "PRESENCE", "invisible");
+  CHECK_TRUE(a->client->presence_invisible_);
+}
+
+TEST(Session, PresenceInvisibleIsOfflineToMonitor) {
+  Peer a = Reg("alice", {"chatd.dev/presence", "labeled-response"});
+  Peer w = Reg("watcher");
+  w->Feed("MONITOR + alice");
+  CHECK_ONLY(w, "730", "watcher");
+  a->Feed("@label=p PRESENCE invisible");
+  Message ack = CHECK_ONLY(a, "PRESENCE", "invisible");
+  STRCMP_EQUAL("p", TagOr(ack, "label").c_str());
+  CHECK_ONLY(w, "731", "watcher", "alice");
+  w->Feed("MONITOR S");
+  CHECK_ONLY(w, "731", "watcher", "alice");
+  a->Feed("PRESENCE invisible");  // no change, no notification
+  CHECK_ONLY(a, "PRESENCE", "invisible");
+  CHECK_NOTHING(w);
+  // An invisible client's nick change is seen in shared channels (classic
+  // IRC) but MONITOR hears nothing of either nick.
+  a->Feed("NICK alice2");
+  a->Take();
+  CHECK_ONLY(w, "NICK", "alice2");
+  a->Feed("NICK alice");
+  a->Take();
+  CHECK_ONLY(w, "NICK", "alice");
+  a->Feed("PRESENCE online");
+  CHECK_ONLY(a, "PRESENCE", "online");
+  CHECK_ONLY(w, "730", "watcher", "alice!~alice@192.0.2.1");
+}

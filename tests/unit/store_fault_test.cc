@@ -31,6 +31,7 @@ class FailingStore : public chatd::Store {
     if (*fail_) return chat::Status::IOError("No space left on device");
     return inner_->AppendHistory(r);
   }
+  chat::Result<chatd::HistoryRecord> FindByLabel(std::string_view k) override { return inner_->FindByLabel(k); }
   chat::Result<std::vector<chatd::HistoryRecord>> QueryHistory(const chatd::HistoryQuery& q) override {
     return inner_->QueryHistory(q);
   }
@@ -104,4 +105,31 @@ TEST(StoreFaults, FailedHistoryWriteIsNeverAcknowledgedNorDelivered) {
   auto delivered = bob->TakeMessages();
   CHECK_EQUAL(1u, delivered.size());
   STRCMP_EQUAL("stored", delivered[0].params[1].c_str());
+}
+
+// chatd.dev/outbox: a send that failed was never stored, so its resend with
+// the same label is a new message, delivered once.
+TEST(StoreFaults, FailedOutboxSendIsNotRememberedSoTheResendDelivers) {
+  auto alice = chatd_test::Register(*server, "alice", {"echo-message", "labeled-response", "chatd.dev/outbox"});
+  auto bob = chatd_test::Register(*server, "bob");
+  alice->Feed("JOIN #c");
+  bob->Feed("JOIN #c");
+  alice->Take();
+  bob->Take();
+  fail_appends = true;
+  alice->Feed("@label=x PRIVMSG #c :retry me");
+  auto got = alice->TakeMessages();
+  CHECK_EQUAL(1u, got.size());
+  STRCMP_EQUAL("FAIL", got[0].command.c_str());
+  CHECK_TRUE(bob->TakeMessages().empty());
+  fail_appends = false;
+  for (int i = 0; i < 2; ++i) {  // the resend, then a duplicate of it
+    alice->Feed("@label=x PRIVMSG #c :retry me");
+    auto echo = alice->TakeMessages();
+    CHECK_EQUAL(1u, echo.size());
+    STRCMP_EQUAL("PRIVMSG", echo[0].command.c_str());
+  }
+  auto delivered = bob->TakeMessages();
+  CHECK_EQUAL(1u, delivered.size());
+  STRCMP_EQUAL("retry me", delivered[0].params[1].c_str());
 }

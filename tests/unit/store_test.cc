@@ -785,6 +785,78 @@ STORE_TEST(PruneOfAWholeDirectConversationDropsItsIndex) {
   STRCMP_EQUAL("", Direct(f.s(), "bob").c_str());
 }
 
+// ---------------------------------------------------------------- outbox labels
+// chatd.dev/outbox (doc/protocol.md): an idempotency key stored with its
+// message, found again until the message goes.
+
+const std::string kLabel("alice\0#c\0L1", 11);
+
+STORE_TEST(LabelFindsItsMessageAfterReopen) {
+  Fill(f.s(), "#c", 2);
+  HistoryRecord m = Msg("#c", "labeled", 1005);
+  m.label_key = kLabel;
+  CHECK_OK(f.s().AppendHistory(m));
+  f.Reopen();
+  auto r = f.s().FindByLabel(kLabel);
+  CHECK_OK(r.status());
+  STRCMP_EQUAL("labeled", r.value().msgid.c_str());
+  CHECK_EQUAL(1005, r.value().time_ms);
+  CHECK(r.value().label_key == kLabel);
+  STRCMP_EQUAL("+draft/reply=x", r.value().tags.c_str());
+  CHECK_CODE(kNotFound, f.s().FindByLabel(std::string("alice\0#c\0L2", 11)).status());
+  CHECK_CODE(kNotFound, f.s().FindByLabel("alice").status());
+}
+
+STORE_TEST(LabelHeldByAStoredMessageIsRejectedAndNothingIsStored) {
+  HistoryRecord m = Msg("#c", "first", 1000);
+  m.label_key = kLabel;
+  CHECK_OK(f.s().AppendHistory(m));
+  HistoryRecord again = Msg("#c", "second", 1001);
+  again.label_key = kLabel;
+  chat::Status st = f.s().AppendHistory(again);
+  CHECK_CODE(kInvalidArgument, st);
+  STRCMP_EQUAL("duplicate label key", st.message().c_str());
+  f.Reopen();
+  STRCMP_EQUAL("first", Query(f.s(), kLatest, "#c", Star(), 100).c_str());
+  STRCMP_EQUAL("first", f.s().FindByLabel(kLabel).value().msgid.c_str());
+  // Messages without a key never collide.
+  Fill(f.s(), "#c", 2, 2000, "plain");
+  STRCMP_EQUAL("first plain0 plain1", Query(f.s(), kLatest, "#c", Star(), 100).c_str());
+}
+
+STORE_TEST(LabelGoesWithItsPrunedMessage) {
+  HistoryRecord old = Msg("#c", "old", 1000);
+  old.label_key = kLabel;
+  CHECK_OK(f.s().AppendHistory(old));
+  HistoryRecord kept = Msg("#c", "kept", 5000);
+  kept.label_key = kLabel + "b";
+  CHECK_OK(f.s().AppendHistory(kept));
+  CHECK_EQUAL(1u, f.s().Prune(6000, 2000, 0).value());
+  f.Reopen();
+  CHECK_CODE(kNotFound, f.s().FindByLabel(kLabel).status());
+  STRCMP_EQUAL("kept", f.s().FindByLabel(kLabel + "b").value().msgid.c_str());
+  // The key is free again.
+  HistoryRecord reuse = Msg("#c", "reuse", 5500);
+  reuse.label_key = kLabel;
+  CHECK_OK(f.s().AppendHistory(reuse));
+  STRCMP_EQUAL("reuse", f.s().FindByLabel(kLabel).value().msgid.c_str());
+}
+
+STORE_TEST(LabelGoesWithDeletedHistoryAndChannels) {
+  HistoryRecord dm = Msg("@alice bob", "d", 1000);
+  dm.label_key = "dm";
+  CHECK_OK(f.s().AppendHistory(dm));
+  CHECK_OK(f.s().PutChannel(Channel("#c")));
+  HistoryRecord ch = Msg("#c", "c", 1000);
+  ch.label_key = "ch";
+  CHECK_OK(f.s().AppendHistory(ch));
+  CHECK_OK(f.s().DeleteHistory("@alice bob"));
+  CHECK_OK(f.s().DeleteChannel("#c"));
+  f.Reopen();
+  CHECK_CODE(kNotFound, f.s().FindByLabel("dm").status());
+  CHECK_CODE(kNotFound, f.s().FindByLabel("ch").status());
+}
+
 STORE_TEST(FlushAndCheckpointSucceed) {
   Fill(f.s(), "#c", 3);
   CHECK_OK(f.s().Flush());
@@ -823,6 +895,25 @@ TEST(StoreCodec, RecordsRoundTripAndIgnoreTrailingFields) {
   CheckChannelEqual(in, out);
   enc[0] = 7;  // a later compatible version
   CHECK_OK(chatd::store::DecodeChannel(enc, "w", &out));
+}
+
+// Version 1 history records (before label_key) still decode, without a key.
+TEST(StoreCodec, Version1HistoryRecordsDecodeWithoutLabel) {
+  HistoryRecord in = Msg("#c", "id", 5);
+  std::string enc = chatd::store::EncodeHistory(in);
+  CHECK_EQUAL(2, enc[0]);
+  CHECK_EQUAL('\0', enc.back());  // the empty label_key
+  enc.pop_back();
+  HistoryRecord out;
+  CHECK_CODE(kCorruption, chatd::store::DecodeHistory(enc, "w", &out));  // version 2 needs it
+  enc[0] = 1;
+  CHECK_OK(chatd::store::DecodeHistory(enc, "w", &out));
+  STRCMP_EQUAL("id", out.msgid.c_str());
+  STRCMP_EQUAL("+draft/reply=x", out.tags.c_str());
+  STRCMP_EQUAL("", out.label_key.c_str());
+  in.label_key = std::string("k\0ey", 4);
+  CHECK_OK(chatd::store::DecodeHistory(chatd::store::EncodeHistory(in), "w", &out));
+  CHECK(out.label_key == in.label_key);
 }
 
 TEST(StoreCodec, UnknownOrIncompatibleVersionsAreCorruption) {
@@ -1025,6 +1116,36 @@ TEST(BdbDurability, CorruptRecordsAreCorruptionNamingDatabaseAndKey) {
   STRCMP_EQUAL("m0", Query(*s, kBefore, "#c", Id("m1"), 10).c_str());
   CHECK_OK(s->DeleteHistory("#c"));
   STRCMP_EQUAL("", Query(*s, kLatest, "#c", Star(), 10).c_str());
+}
+
+// What a chatd before history_label.db leaves behind: version 1 records,
+// and (had it pruned a labeled message) a label entry naming a message that
+// is gone. Both are read as "no label"; the stale entry is replaced.
+TEST(BdbDurability, OlderDataReadsWithoutLabelsAndStaleLabelsAreReplaced) {
+  TempDir dir;
+  { MustOpen(dir.path()); }
+  {
+    RawEnv env(dir.path());
+    DB* history = env.Open("history.db");
+    DB* labels = env.Open("history_label.db");
+    std::string v1 = chatd::store::EncodeHistory(Msg("#c", "old", 1000));
+    v1.pop_back();  // no label_key field
+    v1[0] = 1;
+    CHECK_EQUAL(0, RawEnv::Put(history, nullptr, chatd::store::HistoryKey("#c", {chatd::store::EncodeTime(1000), 1}),
+                               v1));
+    CHECK_EQUAL(0, RawEnv::Put(labels, nullptr, kLabel,
+                               chatd::store::HistoryKey("#c", {chatd::store::EncodeTime(900), 7})));
+  }
+  auto s = MustOpen(dir.path());
+  auto r = s->QueryHistory(HistoryQuery{"#c", kLatest, {}, {}, 10});
+  CHECK_OK(r.status());
+  CHECK_EQUAL(1u, r.value().size());
+  STRCMP_EQUAL("", r.value()[0].label_key.c_str());
+  CHECK_CODE(kNotFound, s->FindByLabel(kLabel).status());
+  HistoryRecord m = Msg("#c", "new", 2000);
+  m.label_key = kLabel;
+  CHECK_OK(s->AppendHistory(m));
+  STRCMP_EQUAL("new", s->FindByLabel(kLabel).value().msgid.c_str());
 }
 
 TEST(BdbDurability, MissingDataDirIsAClearError) {

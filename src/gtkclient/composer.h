@@ -1,0 +1,50 @@
+// chatgtk::Composer: where the user writes. Enter sends, Shift+Enter adds a
+// line, an emoji button opens Gtk::EmojiChooser, and a label above shows who
+// is typing in the conversation.
+#ifndef CHAT_GTKCLIENT_COMPOSER_H_
+#define CHAT_GTKCLIENT_COMPOSER_H_
+
+#include <gtkmm.h>
+
+#include <string>
+#include <vector>
+
+namespace chatgtk {
+
+class Composer : public Gtk::Box {
+ public:
+  Composer();
+
+  // Shows "alice is typing…" for `nicks` (empty hides the label).
+  void SetTyping(const std::vector<std::string>& nicks);
+  // Placeholder-like hint shown in the tooltip, e.g. "Message #general".
+  void SetTarget(const std::string& name);
+  // Gives the text view keyboard focus.
+  void Focus();
+  // Clears the text without emitting signal_typing.
+  void Clear();
+
+  // Enter was pressed with non-blank text (UTF-8, may contain '\n'); the text
+  // is cleared afterwards.
+  sigc::signal<void(std::string)> signal_send;
+  // The user started (true) or stopped/cleared (false) typing.
+  sigc::signal<void(bool)> signal_typing;
+
+ private:
+  bool OnKeyPressed(guint keyval, guint keycode, Gdk::ModifierType state);
+  void Send();
+  void OnChanged();
+
+  Gtk::Label typing_label_;
+  Gtk::Box row_;
+  Gtk::MenuButton emoji_button_;
+  Gtk::EmojiChooser emoji_chooser_;
+  Gtk::ScrolledWindow scroller_;
+  Gtk::TextView view_;
+  Gtk::Button send_button_;
+  bool clearing_ = false;
+};
+
+}  // namespace chatgtk
+
+#endif  // CHAT_GTKCLIENT_COMPOSER_H_

@@ -1,0 +1,125 @@
+#include "gtkclient/sidebar.h"
+
+#include "gtkclient/a11y.h"
+
+namespace chatgtk {
+
+using chat::client::Conversation;
+
+Sidebar::Sidebar() : Gtk::Box(Gtk::Orientation::VERTICAL) {
+  scroller_.set_policy(Gtk::PolicyType::NEVER, Gtk::PolicyType::AUTOMATIC);
+  scroller_.set_vexpand(true);
+  scroller_.set_child(list_);
+  list_.set_selection_mode(Gtk::SelectionMode::SINGLE);
+  list_.add_css_class("navigation-sidebar");
+  list_.set_name("sidebar_list");
+  SetAccessibleLabel(list_, "Conversations");
+  list_.signal_row_selected().connect(sigc::mem_fun(*this, &Sidebar::OnRowSelected));
+  append(scroller_);
+}
+
+void Sidebar::Update(const chat::client::Core& core) {
+  updating_ = true;
+  while (Gtk::Widget* child = list_.get_first_child()) list_.remove(*child);
+  row_keys_.clear();
+  Gtk::ListBoxRow* selected_row = nullptr;
+
+  auto add_heading = [this](const char* text) {
+    auto* label = Gtk::make_managed<Gtk::Label>(text);
+    label->set_xalign(0);
+    label->add_css_class("sidebar-heading");
+    auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
+    row->set_child(*label);
+    row->set_selectable(false);
+    row->set_activatable(false);
+    row->add_css_class("heading-row");
+    list_.append(*row);
+    row_keys_.push_back("");
+  };
+  auto add_section = [&](Conversation::Kind kind, const char* heading) {
+    add_heading(heading);
+    int count = 0;
+    for (const auto& conv : core.conversations()) {
+      if (conv->kind != kind) continue;
+      ++count;
+      auto* box = Gtk::make_managed<Gtk::Box>(Gtk::Orientation::HORIZONTAL, 8);
+      auto* icon = Gtk::make_managed<Gtk::Image>();
+      if (kind == Conversation::Kind::kDirect) {
+        icon->set_from_icon_name("avatar-default-symbolic");
+      } else {
+        icon->set_from_icon_name(conv->is_private ? "system-lock-screen-symbolic"
+                                                  : "user-available-symbolic");
+      }
+      icon->add_css_class("dim-label");
+      box->append(*icon);
+      auto* name = Gtk::make_managed<Gtk::Label>(conv->name);
+      name->set_xalign(0);
+      name->set_hexpand(true);
+      name->set_ellipsize(Pango::EllipsizeMode::END);
+      if (kind == Conversation::Kind::kChannel && !conv->joined) name->add_css_class("dim-label");
+      box->append(*name);
+      if (conv->unread > 0) {
+        auto* badge = Gtk::make_managed<Gtk::Label>(
+            conv->unread > 99 ? std::string("99+") : std::to_string(conv->unread));
+        badge->add_css_class("unread-badge");
+        if (conv->mentions > 0) badge->add_css_class("mention");
+        badge->set_valign(Gtk::Align::CENTER);
+        box->append(*badge);
+        name->add_css_class("unread");
+      }
+      if (conv->mentions > 0) name->add_css_class("mentioned");
+      auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
+      row->set_child(*box);
+      std::string accessible = conv->name;
+      if (conv->unread > 0) accessible += ", " + std::to_string(conv->unread) + " unread";
+      if (conv->mentions > 0) accessible += ", mentioned";
+      SetAccessibleLabel(*row, accessible);
+      row->set_tooltip_text(conv->topic.empty() ? conv->name : conv->name + "\n" + conv->topic);
+      list_.append(*row);
+      row_keys_.push_back(conv->key);
+      if (conv->key == selected_) selected_row = row;
+    }
+    if (count == 0) {
+      auto* label = Gtk::make_managed<Gtk::Label>(
+          kind == Conversation::Kind::kChannel ? "No channels yet" : "No direct messages yet");
+      label->set_xalign(0);
+      label->add_css_class("dim-label");
+      label->add_css_class("sidebar-empty");
+      auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
+      row->set_child(*label);
+      row->set_selectable(false);
+      row->set_activatable(false);
+    row->add_css_class("heading-row");
+      list_.append(*row);
+      row_keys_.push_back("");
+    }
+  };
+  add_section(Conversation::Kind::kChannel, "Channels");
+  add_section(Conversation::Kind::kDirect, "Direct Messages");
+  if (selected_row) list_.select_row(*selected_row);
+  updating_ = false;
+}
+
+void Sidebar::Select(const std::string& key) {
+  selected_ = key;
+  updating_ = true;
+  list_.unselect_all();
+  for (std::size_t i = 0; i < row_keys_.size(); ++i) {
+    if (!key.empty() && row_keys_[i] == key) {
+      if (auto* row = list_.get_row_at_index(static_cast<int>(i))) list_.select_row(*row);
+    }
+  }
+  updating_ = false;
+}
+
+void Sidebar::OnRowSelected(Gtk::ListBoxRow* row) {
+  if (updating_ || !row) return;
+  int index = row->get_index();
+  if (index < 0 || static_cast<std::size_t>(index) >= row_keys_.size()) return;
+  const std::string& key = row_keys_[static_cast<std::size_t>(index)];
+  if (key.empty() || key == selected_) return;
+  selected_ = key;
+  signal_selected.emit(key);
+}
+
+}  // namespace chatgtk

@@ -1,0 +1,276 @@
+"""chat-gtk under Xvfb, driven with xdotool against a real chatd.
+
+Each chat-gtk instance runs on its own Xvfb display (no window manager, so
+keyboard focus follows the pointer) with its own XDG profile directories and
+its own D-Bus session bus. What the instance sent is asserted from the
+server's side by a test IRC client. Screenshots go to
+$RESULTS_DIR/screenshots (the CI artifacts) or the test's temp dir.
+
+Environment: CHAT_GTK, the chat-gtk binary (tests skip when it is unset,
+i.e. the client was not built); Xvfb, xdotool and ImageMagick's `import`
+(scripts/deps.sh test installs them).
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import create_account
+
+CHAT_GTK = os.environ.get("CHAT_GTK", "")
+TOOLS = ("Xvfb", "xdotool", "import", "dbus-run-session")
+
+pytestmark = [
+    pytest.mark.skipif(not (CHAT_GTK and os.access(CHAT_GTK, os.X_OK)),
+                       reason="CHAT_GTK unset: chat-gtk was not built"),
+    pytest.mark.skipif(any(shutil.which(t) is None for t in TOOLS),
+                       reason="needs %s" % ", ".join(TOOLS)),
+]
+
+
+def screenshot_dir(tmp_path):
+    base = os.environ.get("RESULTS_DIR")
+    d = os.path.join(base, "screenshots") if base else str(tmp_path / "screenshots")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+class Display:
+    """An Xvfb server on a display number it picks itself (-displayfd)."""
+
+    def __init__(self):
+        r, w = os.pipe()
+        self.proc = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp",
+             "-noreset"], pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(w)
+        buf = b""
+        deadline = time.monotonic() + 10
+        while not buf.endswith(b"\n") and time.monotonic() < deadline:
+            chunk = os.read(r, 16)
+            if not chunk:
+                break
+            buf += chunk
+        os.close(r)
+        assert buf.strip(), "Xvfb did not report a display number"
+        self.name = ":" + buf.decode().strip()
+
+    def env(self):
+        e = dict(os.environ)
+        e["DISPLAY"] = self.name
+        return e
+
+    def xdotool(self, *args, check=True, timeout=20):
+        return subprocess.run(["xdotool"] + [str(a) for a in args], env=self.env(), check=check,
+                              timeout=timeout, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True).stdout
+
+    def screenshot(self, path):
+        subprocess.run(["import", "-window", "root", path], env=self.env(), check=True, timeout=30,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert os.path.getsize(path) > 0
+        return path
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class ChatGtk:
+    """One chat-gtk instance with its own display, profile and session bus."""
+
+    def __init__(self, home, server, shots):
+        self.display = Display()
+        self.home = home
+        self.shots = shots
+        for sub in ("config", "data", "cache", "runtime"):
+            os.makedirs(os.path.join(home, sub), mode=0o700, exist_ok=True)
+        env = self.display.env()
+        env.update({
+            "HOME": home,
+            "XDG_CONFIG_HOME": os.path.join(home, "config"),
+            "XDG_DATA_HOME": os.path.join(home, "data"),
+            "XDG_CACHE_HOME": os.path.join(home, "cache"),
+            "XDG_RUNTIME_DIR": os.path.join(home, "runtime"),
+            "GDK_BACKEND": "x11",
+            "GSK_RENDERER": "cairo",  # no GPU under Xvfb
+            "GTK_A11Y": "none",
+            "NO_AT_BRIDGE": "1",
+            "LANG": "C.UTF-8",
+            # GTK and fontconfig keep caches for the process lifetime: LSan
+            # would report them; ASan/UBSan errors still abort the client.
+            "ASAN_OPTIONS": "detect_leaks=0",
+        })
+        self.log_path = os.path.join(home, "chat-gtk.log")
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            ["dbus-run-session", "--", CHAT_GTK, "--server", server.host, "--port", str(server.port),
+             "--no-tls"], env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.window = self.wait_window()
+
+    def wait_window(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, "chat-gtk exited (rc=%s)\n%s" % (
+                self.proc.returncode, self.output())
+            out = self.display.xdotool("search", "--onlyvisible", "--name", ".", check=False)
+            ids = out.split()
+            if ids:
+                return ids[-1]
+            time.sleep(0.2)
+        raise AssertionError("no chat-gtk window after %ds\n%s" % (timeout, self.output()))
+
+    def focus(self):
+        """Puts the pointer in the top-level window: without a window manager
+        X keyboard focus follows the pointer."""
+        ids = self.display.xdotool("search", "--onlyvisible", "--name", ".", check=False).split()
+        if ids:
+            self.window = ids[-1]
+        geo = self.display.xdotool("getwindowgeometry", "--shell", self.window, check=False)
+        size = dict(l.split("=", 1) for l in geo.split() if "=" in l)
+        # The middle of the window: inside it, and away from buttons whose
+        # tooltips would cover the screenshots.
+        self.display.xdotool("mousemove", "--window", self.window,
+                             int(size.get("WIDTH", 80)) // 2, int(size.get("HEIGHT", 80)) // 2)
+        time.sleep(0.2)
+
+    def type(self, text):
+        self.focus()
+        self.display.xdotool("type", "--delay", 30, text)
+
+    def key(self, *keys):
+        self.focus()
+        self.display.xdotool("key", "--delay", 60, *keys)
+
+    def screenshot(self, name):
+        time.sleep(0.5)  # let GTK finish the frame
+        return self.display.screenshot(os.path.join(self.shots, name + ".png"))
+
+    def output(self):
+        if not self.log.closed:
+            self.log.flush()
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")[-6000:]
+
+    def close(self):
+        crashed = self.proc.poll()
+        if crashed is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+        self.log.close()
+        self.display.close()
+        text = self.output()
+        for marker in ("ERROR: AddressSanitizer", "runtime error:", "CRITICAL"):
+            assert marker not in text, "chat-gtk reported %r\n%s" % (marker, text)
+        assert crashed is None, "chat-gtk exited during the test (rc=%s)\n%s" % (crashed, text)
+
+
+@pytest.fixture
+def gtk(tmp_path):
+    instances = []
+    shots = screenshot_dir(tmp_path)
+
+    def factory(name, server):
+        inst = ChatGtk(str(tmp_path / name), server, shots)
+        instances.append(inst)
+        return inst
+
+    yield factory
+    for inst in instances:
+        inst.close()
+
+
+def privmsg_from(nick, text):
+    def pred(m):
+        return (m.command == "PRIVMSG" and m.nick == nick and len(m.params) == 2
+                and m.params[1] == text)
+    return pred
+
+
+def join_of(nick):
+    return lambda m: m.command == "JOIN" and m.nick == nick
+
+
+def test_guest_types_message_other_side_receives(server, client, gtk):
+    srv = server()
+    watcher = client("watcher", server=srv)
+    a = gtk("alice", srv)
+    a.screenshot("01-login-window")
+    a.type("alicegtk")
+    a.key("alt+g")  # "Continue as _guest"
+    watcher.expect(join_of("alicegtk"), timeout=30, desc="chat-gtk joining #general")
+    b = gtk("bob", srv)
+    b.type("bobgtk")
+    b.key("alt+g")
+    watcher.expect(join_of("bobgtk"), timeout=30, desc="second chat-gtk joining #general")
+    time.sleep(1.0)
+    watcher.send("PRIVMSG #general :hello from the test client, see https://example.org/")
+    time.sleep(1.0)
+    a.type("hello from chat-gtk")
+    a.key("Return")
+    watcher.expect(privmsg_from("alicegtk", "hello from chat-gtk"), timeout=20,
+                   desc="the message typed in chat-gtk")
+    a.type("second line of the conversation")
+    a.key("Return")
+    watcher.expect(privmsg_from("alicegtk", "second line of the conversation"), timeout=20)
+    time.sleep(1.5)
+    a.screenshot("02-sender-main-window")
+    b.screenshot("03-receiver-main-window")
+    # Enter sent each message once: nothing else arrived from chat-gtk.
+    watcher.assert_none(lambda m: m.command == "PRIVMSG" and m.nick == "alicegtk", timeout=1.0)
+
+
+def test_message_typed_while_server_down_arrives_once(server, client, gtk):
+    srv = server()
+    create_account(srv, "carol", "correct-horse-battery")
+    c = gtk("carol", srv)
+    c.type("carol")
+    c.key("Tab")
+    c.type("correct-horse-battery")
+    c.key("Return")  # Enter in the password field logs in
+    watcher = client("watcher2", server=srv)
+    deadline = time.monotonic() + 30
+    while True:  # carol's JOIN may have come before the watcher joined
+        watcher.send("NAMES #general")
+        names = watcher.expect("353", timeout=5)
+        if "carol" in names.params[-1].replace("@", "").split():
+            break
+        assert time.monotonic() < deadline, "carol never joined #general: %s" % names
+        time.sleep(0.5)
+    time.sleep(1.0)
+
+    srv.kill()  # the server goes away without a goodbye
+    time.sleep(2.0)
+    c.screenshot("04-disconnected")
+    c.type("written while the server was down")
+    c.key("Return")
+    time.sleep(1.0)
+    c.screenshot("05-pending-in-outbox")
+
+    srv.restart()
+    watcher = client("watcher3", server=srv)
+    watcher.expect(privmsg_from("carol", "written while the server was down"), timeout=90,
+                   desc="the outbox message after reconnect")
+    # Exactly once: nothing more live, and once in the stored history.
+    watcher.assert_none(privmsg_from("carol", "written while the server was down"), timeout=5.0)
+    watcher.send("CAP REQ :draft/chathistory batch server-time message-tags")
+    watcher.expect("CAP")
+    watcher.send("CHATHISTORY LATEST #general * 50")
+    batch = watcher.collect_until(lambda m: m.command == "BATCH" and m.params[0].startswith("-"),
+                                  timeout=10)
+    stored = [m for m in batch if privmsg_from("carol", "written while the server was down")(m)]
+    assert len(stored) == 1, batch
+    time.sleep(1.0)
+    c.screenshot("06-delivered-after-reconnect")
