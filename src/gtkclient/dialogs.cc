@@ -9,6 +9,18 @@
 namespace chatgtk {
 namespace {
 
+// Escape closes `window` (GNOME dialogs cancel on Escape).
+void CloseOnEscape(Gtk::Window& window) {
+  auto shortcuts = Gtk::ShortcutController::create();
+  shortcuts->add_shortcut(Gtk::Shortcut::create(
+      Gtk::KeyvalTrigger::create(GDK_KEY_Escape),
+      Gtk::CallbackAction::create([&window](Gtk::Widget&, const Glib::VariantBase&) {
+        window.close();
+        return true;
+      })));
+  window.add_controller(shortcuts);
+}
+
 // A modal form in the GNOME style: Cancel on the left of the header bar, the
 // action on the right, Escape cancels, Enter in an entry accepts. Deletes
 // itself after it is closed.
@@ -39,14 +51,7 @@ class FormDialog : public Gtk::Window {
     content_.add_css_class("dialog-content");
     set_child(content_);
     set_default_widget(action_);
-    auto shortcuts = Gtk::ShortcutController::create();
-    shortcuts->add_shortcut(Gtk::Shortcut::create(
-        Gtk::KeyvalTrigger::create(GDK_KEY_Escape),
-        Gtk::CallbackAction::create([this](Gtk::Widget&, const Glib::VariantBase&) {
-          close();
-          return true;
-        })));
-    add_controller(shortcuts);
+    CloseOnEscape(*this);
     signal_close_request().connect(
         [this] {
           Glib::signal_idle().connect_once([this] { delete this; });
@@ -186,14 +191,7 @@ BrowseChannelsDialog::BrowseChannelsDialog(Gtk::Window& parent,
   status_.add_css_class("dim-label");
   status_.set_margin(24);
   set_child(content_);
-  auto shortcuts = Gtk::ShortcutController::create();
-  shortcuts->add_shortcut(Gtk::Shortcut::create(
-      Gtk::KeyvalTrigger::create(GDK_KEY_Escape),
-      Gtk::CallbackAction::create([this](Gtk::Widget&, const Glib::VariantBase&) {
-        close();
-        return true;
-      })));
-  add_controller(shortcuts);
+  CloseOnEscape(*this);
 }
 
 void BrowseChannelsDialog::SetEntries(const std::vector<chat::client::ChannelListEntry>& entries) {

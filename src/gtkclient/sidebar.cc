@@ -24,10 +24,11 @@ void Sidebar::Update(const chat::client::Core& core) {
   row_keys_.clear();
   Gtk::ListBoxRow* selected_row = nullptr;
 
-  auto add_heading = [this](const char* text) {
+  // A row that is only text (a heading or "nothing here"): not selectable.
+  auto add_text_row = [this](const char* text, std::initializer_list<const char*> css) {
     auto* label = Gtk::make_managed<Gtk::Label>(text);
     label->set_xalign(0);
-    label->add_css_class("sidebar-heading");
+    for (const char* c : css) label->add_css_class(c);
     auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
     row->set_child(*label);
     row->set_selectable(false);
@@ -37,7 +38,7 @@ void Sidebar::Update(const chat::client::Core& core) {
     row_keys_.push_back("");
   };
   auto add_section = [&](Conversation::Kind kind, const char* heading) {
-    add_heading(heading);
+    add_text_row(heading, {"sidebar-heading"});
     int count = 0;
     for (const auto& conv : core.conversations()) {
       if (conv->kind != kind) continue;
@@ -80,18 +81,8 @@ void Sidebar::Update(const chat::client::Core& core) {
       if (conv->key == selected_) selected_row = row;
     }
     if (count == 0) {
-      auto* label = Gtk::make_managed<Gtk::Label>(
-          kind == Conversation::Kind::kChannel ? "No channels yet" : "No direct messages yet");
-      label->set_xalign(0);
-      label->add_css_class("dim-label");
-      label->add_css_class("sidebar-empty");
-      auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
-      row->set_child(*label);
-      row->set_selectable(false);
-      row->set_activatable(false);
-    row->add_css_class("heading-row");
-      list_.append(*row);
-      row_keys_.push_back("");
+      add_text_row(kind == Conversation::Kind::kChannel ? "No channels yet" : "No direct messages yet",
+                   {"dim-label", "sidebar-empty"});
     }
   };
   add_section(Conversation::Kind::kChannel, "Channels");

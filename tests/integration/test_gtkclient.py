@@ -274,3 +274,24 @@ def test_message_typed_while_server_down_arrives_once(server, client, gtk):
     assert len(stored) == 1, batch
     time.sleep(1.0)
     c.screenshot("06-delivered-after-reconnect")
+
+
+def test_wrong_password_is_explained_and_retry_works(server, client, gtk):
+    srv = server()
+    create_account(srv, "dave", "right-password-1")
+    watcher = client("watcher4", server=srv)
+    d = gtk("dave", srv)
+    d.type("dave")
+    d.key("Tab")
+    d.type("wrong-password-1")
+    d.key("Return")
+    # Refused: no JOIN, chat-gtk still running, the window says why.
+    watcher.assert_none(join_of("dave"), timeout=4.0)
+    assert d.proc.poll() is None, d.output()
+    d.screenshot("07-wrong-password")
+    # The password field keeps focus: select it all and type the right one.
+    d.key("ctrl+a")
+    d.type("right-password-1")
+    d.key("Return")
+    watcher.expect(join_of("dave"), timeout=30, desc="dave joining after the corrected password")
+    d.screenshot("08-logged-in-after-retry")
