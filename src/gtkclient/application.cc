@@ -2,7 +2,11 @@
 // between the login window, the Session and the main window.
 #include "gtkclient/application.h"
 
+#include <glib-unix.h>
 #include <glib/gstdio.h>
+
+#include <csignal>
+#include <memory>
 
 #include "gtkclient/connection.h"
 #include "gtkclient/keyring.h"
@@ -66,6 +70,29 @@ void Application::on_startup() {
 
   add_action("quit", [this] { quit(); });
   set_accel_for_action("app.quit", "<Control>q");
+  // SIGTERM (logout, kill, test harnesses) quits like Ctrl+Q, so the
+  // server still gets our QUIT.
+  g_unix_signal_add(
+      SIGTERM,
+      [](gpointer app) -> gboolean {
+        g_application_quit(G_APPLICATION(app));
+        return G_SOURCE_CONTINUE;
+      },
+      gobj());
+}
+
+void Application::on_shutdown() {
+  if (session_) {
+    // The main loop has stopped: run it by hand until the QUIT is out or
+    // the time is up (a dead server must not hold the exit).
+    auto done = std::make_shared<bool>(false);
+    session_->Quit([done] { *done = true; });
+    gint64 deadline = g_get_monotonic_time() + kQuitFlushMs * 1000;
+    auto timeout = Glib::signal_timeout().connect([] { return false; }, kQuitFlushMs);
+    while (!*done && g_get_monotonic_time() < deadline) g_main_context_iteration(nullptr, TRUE);
+    timeout.disconnect();
+  }
+  Gtk::Application::on_shutdown();
 }
 
 void Application::on_activate() {

@@ -29,6 +29,8 @@ class MainWindow;
 
 class Application : public Gtk::Application {
  public:
+  static constexpr int kQuitFlushMs = 1000;  // longest wait for our QUIT at exit
+
   static Glib::RefPtr<Application> create();
   ~Application() override;
 
@@ -36,6 +38,9 @@ class Application : public Gtk::Application {
   Application();
   void on_startup() override;
   void on_activate() override;
+  // Says QUIT to the server before the process ends (window closed,
+  // Ctrl+Q, SIGTERM): waits up to kQuitFlushMs for it to be written.
+  void on_shutdown() override;
 
  private:
   int OnLocalOptions(const Glib::RefPtr<Glib::VariantDict>& options);

@@ -20,11 +20,12 @@ Composer::Composer() : Gtk::Box(Gtk::Orientation::VERTICAL), row_(Gtk::Orientati
   emoji_button_.set_has_frame(false);
   emoji_button_.set_name("emoji_button");
   SetAccessibleLabel(emoji_button_, "Insert emoji");
-  emoji_button_.set_popover(emoji_chooser_);
-  emoji_chooser_.signal_emoji_picked().connect([this](const Glib::ustring& emoji) {
-    view_.get_buffer()->insert_at_cursor(emoji);
-    view_.grab_focus();
-  });
+  // A plain GtkEmojiChooser, not a Gtk::EmojiChooser: gtkmm's derived
+  // GType has no template of its own, and GTK 4.8's dispose then reports
+  // "gtk_widget_dispose_template: assertion 'template != NULL'".
+  GtkWidget* chooser = gtk_emoji_chooser_new();
+  g_signal_connect(chooser, "emoji-picked", G_CALLBACK(&Composer::OnEmojiPicked), this);
+  gtk_menu_button_set_popover(emoji_button_.gobj(), chooser);  // the button owns it
 
   view_.set_wrap_mode(Gtk::WrapMode::WORD_CHAR);
   view_.set_accepts_tab(false);
@@ -86,6 +87,12 @@ void Composer::Clear() {
   clearing_ = true;
   view_.get_buffer()->set_text("");
   clearing_ = false;
+}
+
+void Composer::OnEmojiPicked(GtkEmojiChooser*, const char* text, gpointer self) {
+  auto* composer = static_cast<Composer*>(self);
+  composer->view_.get_buffer()->insert_at_cursor(text);
+  composer->view_.grab_focus();
 }
 
 bool Composer::OnKeyPressed(guint keyval, guint, Gdk::ModifierType state) {

@@ -34,11 +34,11 @@ class Composer : public Gtk::Box {
   bool OnKeyPressed(guint keyval, guint keycode, Gdk::ModifierType state);
   void Send();
   void OnChanged();
+  static void OnEmojiPicked(GtkEmojiChooser* chooser, const char* text, gpointer self);
 
   Gtk::Label typing_label_;
   Gtk::Box row_;
-  Gtk::MenuButton emoji_button_;
-  Gtk::EmojiChooser emoji_chooser_;
+  Gtk::MenuButton emoji_button_;  // owns the GtkEmojiChooser popover (see composer.cc)
   Gtk::ScrolledWindow scroller_;
   Gtk::TextView view_;
   Gtk::Button send_button_;

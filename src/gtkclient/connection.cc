@@ -20,8 +20,21 @@ struct Connection::Link {
   bool closing = false;
   bool timed_out = false;
   std::optional<CertificateProblem> certificate;  // why the handshake refused
+  std::function<void()> flushed;  // Close(flushed): runs once, when the link is done
 
-  ~Link() { timeout.disconnect(); }
+  ~Link() {
+    timeout.disconnect();
+    // The last async operation let go of the link without a close (no
+    // stream): report from the loop, as this may run inside Close().
+    if (flushed) Glib::signal_idle().connect_once(std::move(flushed));
+  }
+
+  void Flushed() {
+    if (!flushed) return;
+    auto fn = std::move(flushed);
+    flushed = nullptr;
+    fn();
+  }
 
   // A detached link closes its stream once the last queued bytes are out and
   // the cancelled read has come back (GIO refuses to close with an
@@ -33,12 +46,13 @@ struct Connection::Link {
     }
     link->closing = true;
     auto stream = link->stream;
-    stream->close_async([stream](Glib::RefPtr<Gio::AsyncResult>& result) {
+    stream->close_async([link, stream](Glib::RefPtr<Gio::AsyncResult>& result) {
       try {
         stream->close_finish(result);
       } catch (const Glib::Error&) {
         // Closing a dead connection: nothing to tell anyone.
       }
+      link->Flushed();
     });
   }
 };
@@ -202,11 +216,15 @@ void Connection::Send(std::string_view bytes) {
   WriteMore(link_);
 }
 
-void Connection::Close() {
-  if (!link_) return;
+void Connection::Close(std::function<void()> flushed) {
+  if (!link_) {
+    if (flushed) Glib::signal_idle().connect_once(std::move(flushed));
+    return;
+  }
   auto link = std::move(link_);
   link_.reset();
   link->owner = nullptr;
+  link->flushed = std::move(flushed);
   link->timeout.disconnect();
   link->cancel->cancel();  // connect or read; queued writes still go out
   Link::MaybeFinish(link);

@@ -52,8 +52,10 @@ class Connection {
   void Open();
   // Queues bytes for the current connection; dropped when not connected.
   void Send(std::string_view bytes);
-  // Closes now without emitting `disconnected`.
-  void Close();
+  // Closes now without emitting `disconnected`. Bytes already queued are
+  // still written; `flushed` (optional) runs once they are out and the
+  // socket is closed, or the attempt is over (never from inside Close).
+  void Close(std::function<void()> flushed = nullptr);
   // Accepts the certificate with this fingerprint for this Connection's
   // lifetime ("Trust once").
   void TrustOnce(const std::string& fingerprint);

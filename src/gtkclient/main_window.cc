@@ -523,7 +523,9 @@ void MainWindow::Impl::Notify(const std::string& key, const ChatLine& line) {
   auto notification = Gio::Notification::create(title);
   std::string body = line.text.size() > 200 ? line.text.substr(0, 200) + "…" : line.text;
   notification->set_body(body);
-  // Without a notification daemon GIO drops it quietly.
+  // Without a notification daemon GIO drops it quietly. The debug line
+  // (G_MESSAGES_DEBUG=chat-gtk) lets the UI tests see the call.
+  g_log("chat-gtk", G_LOG_LEVEL_DEBUG, "notification: %s: %s", title.c_str(), body.c_str());
   app->send_notification("chat-" + key, notification);
 }
 

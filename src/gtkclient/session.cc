@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <random>
+#include <utility>
 
 #include "gtkclient/connection.h"
 #include "gtkclient/file_writer.h"
@@ -65,6 +66,13 @@ class Session::Impl : public chat::client::Host {
     Rearm();
   }
 
+  void Quit(std::function<void()> done) {
+    quit_done_ = std::move(done);
+    core_.GoOffline();  // QUIT, then Disconnect() hands quit_done_ to the Connection
+    // Not connected: nothing to flush.
+    if (quit_done_) connection_.Close(std::exchange(quit_done_, nullptr));
+  }
+
   void TrustCertificate(const std::string& fingerprint, bool always) {
     if (always) trust_.Pin(Connection::HostPort(address_), fingerprint);
     connection_.TrustOnce(fingerprint);
@@ -78,7 +86,7 @@ class Session::Impl : public chat::client::Host {
     connection_.Send(line);
     Later(nullptr);
   }
-  void Disconnect() override { connection_.Close(); }
+  void Disconnect() override { connection_.Close(std::exchange(quit_done_, nullptr)); }
   void SaveOutbox(const std::string& data) override {
     if (outbox_) outbox_->Write(data);
   }
@@ -199,6 +207,7 @@ class Session::Impl : public chat::client::Host {
   }
 
   chat::client::LoginOptions options_;
+  std::function<void()> quit_done_;  // Quit()'s callback until Disconnect() takes it
   std::unique_ptr<FileWriter> outbox_;
   std::mt19937_64 rng_;
   std::deque<std::function<void()>> pending_;
@@ -217,6 +226,8 @@ void Session::Start(const chat::client::LoginOptions& options) { impl_->Start(op
 void Session::TrustCertificate(const std::string& fingerprint, bool always) {
   impl_->TrustCertificate(fingerprint, always);
 }
+
+void Session::Quit(std::function<void()> done) { impl_->Quit(std::move(done)); }
 
 chat::client::Core& Session::core() { return impl_->core_; }
 

@@ -13,6 +13,7 @@
 #include <giomm.h>
 #include <sigc++/sigc++.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -48,6 +49,12 @@ class Session {
   // The user accepted a certificate: `always` pins it in the trust file,
   // otherwise for this Session only. Reconnects at once.
   void TrustCertificate(const std::string& fingerprint, bool always);
+
+  // Ends the session for good (the application is quitting): the core says
+  // QUIT and disconnects. `done` runs from the main loop once the QUIT is
+  // written and the socket closed, or at once (next iteration) when there
+  // was no connection. Callers bound the wait themselves.
+  void Quit(std::function<void()> done);
 
   chat::client::Core& core();
   const ServerAddress& address() const;

@@ -340,6 +340,9 @@ void Core::Impl::HandleJoin(const irc::Message& m) {
     if (c == nullptr) return;
     c->joined = true;
     c->name = chan;
+    // The server follows our JOIN with 332 when a topic is set; none means
+    // it was cleared while we were away.
+    c->topic.clear();
     ConvExtra& x = Extra(*c);
     x.rejoin = false;
     join_queue.erase(chan);
@@ -789,7 +792,9 @@ void Core::Impl::HandleList(const irc::Message& m) {
   e.name = m.params[1];
   e.users = static_cast<int>(std::strtol(m.params[2].c_str(), nullptr, 10));
   e.topic = m.params.size() >= 4 ? m.params[3] : "";
-  if (!e.topic.empty() && e.topic[0] == '[') {
+  // Only a mode prefix ("[+nt] ", "[] ") is chatd's: a topic of its own
+  // may start with '[' too ("[WIP] ...").
+  if (e.topic.rfind("[+", 0) == 0 || e.topic.rfind("[]", 0) == 0) {
     const std::size_t close = e.topic.find("] ");
     if (close != std::string::npos) {
       e.topic.erase(0, close + 2);
@@ -831,9 +836,12 @@ void Core::Impl::HandleNumeric(const irc::Message& m, const std::string& label) 
       }
       return;
     case irc::RPL_TOPIC:
+    case irc::RPL_NOTOPIC:
+      // 332 <me> <#channel> :<topic>; 331 <me> <#channel> :No topic is set
       if (m.params.size() >= 3) {
-        if (Conversation* c = FindConv(m.params[1])) {
-          c->topic = m.params[2];
+        Conversation* c = FindConv(m.params[1]);
+        if (c != nullptr && c->kind == Conversation::Kind::kChannel) {
+          c->topic = code == irc::RPL_TOPIC ? m.params[2] : "";
           host->OnConversationsChanged();
         }
       }

@@ -86,7 +86,7 @@ class Display:
 class ChatGtk:
     """One chat-gtk instance with its own display, profile and session bus."""
 
-    def __init__(self, home, server, shots):
+    def __init__(self, home, server, shots, tls=False):
         self.display = Display()
         self.home = home
         self.shots = shots
@@ -107,13 +107,16 @@ class ChatGtk:
             # GTK and fontconfig keep caches for the process lifetime: LSan
             # would report them; ASan/UBSan errors still abort the client.
             "ASAN_OPTIONS": "detect_leaks=0",
+            # chat-gtk's own debug lines (e.g. "notification: ...").
+            "G_MESSAGES_DEBUG": "chat-gtk",
         })
+        self.quit_ok = False  # quit() ended it on purpose
         self.log_path = os.path.join(home, "chat-gtk.log")
         self.log = open(self.log_path, "wb")
+        where = ["--port", str(server.tls_port)] if tls else ["--port", str(server.port), "--no-tls"]
         self.proc = subprocess.Popen(
-            ["dbus-run-session", "--", CHAT_GTK, "--server", server.host, "--port", str(server.port),
-             "--no-tls"], env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            ["dbus-run-session", "--", CHAT_GTK, "--server", server.host] + where, env=env,
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.window = self.wait_window()
 
     def wait_window(self, timeout=30):
@@ -154,6 +157,20 @@ class ChatGtk:
         time.sleep(0.5)  # let GTK finish the frame
         return self.display.screenshot(os.path.join(self.shots, name + ".png"))
 
+    def quit(self):
+        """Ctrl+Q: the application must exit by itself, with status 0."""
+        self.key("ctrl+q")
+        rc = self.proc.wait(timeout=15)
+        assert rc == 0, "chat-gtk exited with %s\n%s" % (rc, self.output())
+        self.quit_ok = True
+
+    def wait_output(self, text, timeout=20):
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            assert time.monotonic() < deadline, "%r not in chat-gtk's output\n%s" % (
+                text, self.output())
+            time.sleep(0.2)
+
     def output(self):
         if not self.log.closed:
             self.log.flush()
@@ -174,7 +191,8 @@ class ChatGtk:
         text = self.output()
         for marker in ("ERROR: AddressSanitizer", "runtime error:", "CRITICAL"):
             assert marker not in text, "chat-gtk reported %r\n%s" % (marker, text)
-        assert crashed is None, "chat-gtk exited during the test (rc=%s)\n%s" % (crashed, text)
+        assert crashed is None or self.quit_ok, "chat-gtk exited during the test (rc=%s)\n%s" % (
+            crashed, text)
 
 
 @pytest.fixture
@@ -182,8 +200,8 @@ def gtk(tmp_path):
     instances = []
     shots = screenshot_dir(tmp_path)
 
-    def factory(name, server):
-        inst = ChatGtk(str(tmp_path / name), server, shots)
+    def factory(name, server, tls=False):
+        inst = ChatGtk(str(tmp_path / name), server, shots, tls=tls)
         instances.append(inst)
         return inst
 
@@ -295,3 +313,73 @@ def test_wrong_password_is_explained_and_retry_works(server, client, gtk):
     d.key("Return")
     watcher.expect(join_of("dave"), timeout=30, desc="dave joining after the corrected password")
     d.screenshot("08-logged-in-after-retry")
+
+
+def test_mention_in_other_channel_notifies_and_quit_says_goodbye(server, client, gtk):
+    srv = server()
+    watcher = client("watcher5", server=srv)
+    watcher.send("JOIN #second")
+    watcher.expect("366")
+    a = gtk("alice", srv)
+    a.type("alicegtk")
+    a.key("alt+g")
+    watcher.expect(join_of("alicegtk"), timeout=30, desc="chat-gtk joining #general")
+    # An invitation makes chat-gtk join; #general stays the open conversation.
+    watcher.send("INVITE alicegtk #second")
+    watcher.expect(lambda m: m.command == "JOIN" and m.nick == "alicegtk" and m.params[0] == "#second",
+                   timeout=20, desc="chat-gtk joining #second after INVITE")
+    time.sleep(1.0)
+    watcher.send("PRIVMSG #second :alicegtk: ping")
+    watcher.send("PRIVMSG #second :no mention in this one")
+    # The core saw the mention and the window asked for a desktop notification.
+    a.wait_output("notification: watcher5 in #second: alicegtk: ping")
+    assert "no mention in this one" not in a.output()
+    time.sleep(1.0)
+    a.screenshot("09-mention-in-other-channel")
+    # Open #second (the sidebar's second row; no window manager: the window
+    # sits at 0,0) to show the highlighted line.
+    a.display.xdotool("mousemove", 70, 149, "click", 1)
+    a.focus()  # the pointer off the sidebar: no tooltip in the picture
+    a.screenshot("10-mention-line")
+    # Ctrl+Q says QUIT before the process ends (not just a dropped socket).
+    a.quit()
+    quit_msg = watcher.expect(lambda m: m.command == "QUIT" and m.nick == "alicegtk", timeout=10,
+                              desc="QUIT from chat-gtk")
+    assert "Connection closed" not in quit_msg.params[-1], quit_msg
+
+
+def test_certificate_dialog_returns_focus_to_the_window_behind(server, client, gtk):
+    srv = server()
+    watcher = client("watcher6", server=srv)
+    h = gtk("hank", srv, tls=True)  # the test certificate is self-signed
+    h.type("hankgtk")
+    h.key("alt+g")
+    wait_title(h, "Untrusted Certificate")
+    h.screenshot("11-certificate-dialog")
+    h.key("Escape")
+    # The pointer on the bare root window: without a window manager only an
+    # explicit focus change (present()) lets the keys reach the login window.
+    h.display.xdotool("mousemove", 1200, 780)
+    time.sleep(0.5)
+    assert "Log in" in h.display.xdotool("getwindowfocus", "getwindowname"), h.output()
+    h.display.xdotool("key", "alt+g")
+    wait_title(h, "Untrusted Certificate")
+    h.display.xdotool("key", "alt+o")  # Trust _once
+    watcher.expect(join_of("hankgtk"), timeout=30, desc="chat-gtk joining over TLS")
+    wait_title(h, "#general")
+    h.display.xdotool("mousemove", 1200, 780)
+    h.display.xdotool("type", "--delay", 30, "typed with the pointer outside")
+    h.display.xdotool("key", "Return")
+    watcher.expect(privmsg_from("hankgtk", "typed with the pointer outside"), timeout=20)
+
+
+def wait_title(inst, text, timeout=20):
+    """Waits until the window with keyboard focus has `text` in its title."""
+    deadline = time.monotonic() + timeout
+    while True:
+        title = inst.display.xdotool("getwindowfocus", "getwindowname", check=False)
+        if text in title:
+            return
+        assert time.monotonic() < deadline, "focused window %r, wanted %r\n%s" % (
+            title, text, inst.output())
+        time.sleep(0.2)

@@ -676,6 +676,32 @@ TEST(ClientCore, UnaskedJoinCreatesConversationAndNamesFillMembers) {
   CHECK_TRUE(c.lines.back().kind == ChatLine::Kind::kMode);
 }
 
+TEST(ClientCore, TopicFromJoinBurstNoTopicAndTopicChanges) {
+  Connect(*core, host);
+  // Set before we joined: 332 (and 333) follow our JOIN.
+  Feed(*core, {":me!u@h JOIN #general * :me", ":srv 332 me #general :Set earlier",
+               ":srv 333 me #general bob!b@h 1700000000"});
+  STRCMP_EQUAL("Set earlier", Conv(*core, "#general").topic.c_str());
+  Feed(*core, {":bob!b@h TOPIC #general :Changed live"});
+  STRCMP_EQUAL("Changed live", Conv(*core, "#general").topic.c_str());
+  CHECK_TRUE(Conv(*core, "#general").lines.back().kind == ChatLine::Kind::kTopic);
+  Feed(*core, {":srv 331 me #general :No topic is set"});
+  STRCMP_EQUAL("", Conv(*core, "#general").topic.c_str());
+  // Cleared while we were away: the rejoin comes without 332.
+  Feed(*core, {":srv 332 me #general :Stale"});
+  core->OnDisconnected("gone", 2000);
+  const int64_t later = core->reconnect_at_ms();
+  core->Tick(later);
+  host.Take();
+  Connect(*core, host, kAllCaps, later, false);
+  Feed(*core, {":me!u@h JOIN #general * :me", ":srv 353 me = #general :me",
+               ":srv 366 me #general :End of /NAMES list"});
+  STRCMP_EQUAL("", Conv(*core, "#general").topic.c_str());
+  // A 332 for a channel we don't have creates nothing.
+  Feed(*core, {":srv 332 me #other :Nope"});
+  CHECK_TRUE(core->Find("#other") == nullptr);
+}
+
 TEST(ClientCore, RosterBatchListsOfflineMembersAndRefreshIsDebounced) {
   Connect(*core, host);
   Feed(*core, {":me!u@h JOIN #team me :Me"});
@@ -752,10 +778,16 @@ TEST(ClientCore, ListStripsModePrefix) {
   core->ListChannels();
   STRCMP_EQUAL("LIST", host.sent.back().c_str());
   Feed(*core, {":srv 321 me Channel :Users Name", ":srv 322 me #general 5 :[+nt] Welcome all",
-               ":srv 322 me #quiet 1 :[+n]", ":srv 322 me #plain 2 :no modes", ":srv 323 me :End of /LIST"});
+               ":srv 322 me #quiet 1 :[+n]", ":srv 322 me #plain 2 :no modes",
+               ":srv 322 me #wip 3 :[WIP] plans", ":srv 322 me #both 4 :[+ntk] [WIP] more",
+               ":srv 322 me #empty 0 :[+nt] ", ":srv 323 me :End of /LIST"});
   LONGS_EQUAL(1, host.lists.size());
   const auto& l = host.lists[0];
-  LONGS_EQUAL(3, l.size());
+  LONGS_EQUAL(6, l.size());
+  STRCMP_EQUAL("[WIP] plans", l[3].topic.c_str());  // not a mode prefix: kept
+  STRCMP_EQUAL("[WIP] more", l[4].topic.c_str());
+  STRCMP_EQUAL("", l[5].topic.c_str());
+  LONGS_EQUAL(0, l[5].users);
   STRCMP_EQUAL("#general", l[0].name.c_str());
   LONGS_EQUAL(5, l[0].users);
   STRCMP_EQUAL("Welcome all", l[0].topic.c_str());
