@@ -4,10 +4,11 @@
 // server's name, as on other IRC servers when services or opers act
 // (RFC 2812 §3.2).
 #include <algorithm>
-#include <cstdlib>
 #include <ctime>
+#include <string_view>
 
 #include "chatd/channel.h"
+#include "chatd/channel_modes.h"
 #include "chatd/client.h"
 #include "chatd/control.h"
 #include "chatd/log.h"
@@ -16,7 +17,6 @@
 #include "chatd/store.h"
 #include "libchat/casemap.h"
 #include "libchat/message.h"
-#include "libchat/wildcard.h"
 
 namespace chatd {
 
@@ -142,59 +142,38 @@ void HandleTopic(Server& server, const std::vector<std::string>& args, ControlRe
 
 // ---- modes (RFC 2811 §4, the subset chatd implements: b i k l m n o s t v)
 
-struct ModeChange {
-  bool plus;
-  char mode;
-  std::string param;
-};
-
-// Parses MODES and its ARGS against ch; false with *error for anything
-// wrong, so that a bad request changes nothing.
-bool ParseModes(Server& server, Channel* ch, const std::string& modes, const std::vector<std::string>& params,
-                std::vector<ModeChange>* out, std::string* error) {
-  std::size_t next = 0;
-  bool plus = true;
-  bool have_sign = false;
-  for (char m : modes) {
-    if (m == '+' || m == '-') {
-      plus = m == '+';
-      have_sign = true;
-      continue;
+// Checks the whole request first, so that a bad one changes nothing: the
+// control socket refuses what IRC MODE would answer letter by letter, and
+// also -k with a key, signless mode strings and leftover arguments.
+bool CheckModes(Server& server, Channel* ch, const std::string& modes, const std::vector<std::string>& params,
+                const ParsedModes& parsed, std::string* error) {
+  if (!modes.empty() && modes[0] != '+' && modes[0] != '-') {
+    *error = "modes start with + or -, e.g. +nt or -k";
+    return false;
+  }
+  for (const ModeChange& c : parsed.changes) {
+    const char m = c.mode;
+    switch (c.error) {
+      case ModeError::kUnknownMode:
+        *error = std::string("unknown channel mode '") + m + "' (chatd has b i k l m n o s t v)";
+        return false;
+      case ModeError::kMissingParam:
+        *error = std::string("mode ") + (c.plus ? '+' : '-') + m + " needs an argument";
+        return false;
+      default:
+        break;
     }
-    if (!have_sign) {
-      *error = "modes start with + or -, e.g. +nt or -k";
+    if (c.param.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      *error = "mode arguments cannot contain line breaks or NUL";
       return false;
     }
-    ModeChange c{plus, m, ""};
-    bool takes = m == 'b' || m == 'o' || m == 'v' || (plus && (m == 'k' || m == 'l'));
-    if (std::string_view("bikl" "mnost" "v").find(m) == std::string_view::npos) {
-      *error = std::string("unknown channel mode '") + m + "' (chatd has b i k l m n o s t v)";
-      return false;
-    }
-    if (takes) {
-      if (next >= params.size()) {
-        *error = std::string("mode ") + (plus ? '+' : '-') + m + " needs an argument";
-        return false;
-      }
-      c.param = params[next++];
-      if (c.param.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
-        *error = "mode arguments cannot contain line breaks or NUL";
-        return false;
-      }
-    }
-    if (m == 'k' && plus &&
-        (c.param.empty() || c.param.size() > 32 || c.param.find_first_of(" ,:") != std::string::npos)) {
+    if (c.error == ModeError::kInvalidKey) {
       *error = "a key has 1 to 32 characters and no spaces, commas or colons";
       return false;
     }
-    if (m == 'l' && plus) {
-      char* end = nullptr;
-      long n = strtol(c.param.c_str(), &end, 10);
-      if (end == c.param.c_str() || *end != '\0' || n <= 0 || n > 100000) {
-        *error = "+l needs a number from 1 to 100000";
-        return false;
-      }
-      c.param = std::to_string(n);
+    if (c.error == ModeError::kInvalidLimit) {
+      *error = "+l needs a number from 1 to 100000";
+      return false;
     }
     if (m == 'o' || m == 'v') {
       Client* target = server.FindNick(c.param);
@@ -203,149 +182,45 @@ bool ParseModes(Server& server, Channel* ch, const std::string& modes, const std
         return false;
       }
     }
-    if (m == 'b') {
-      if (c.param.empty() || c.param.find(' ') != std::string::npos) {
-        *error = "a ban mask is a nick!user@host pattern without spaces";
-        return false;
-      }
-      c.param = irc::NormalizeMask(c.param);
+    if (m == 'b' && (c.param.empty() || c.param.find(' ') != std::string::npos)) {
+      *error = "a ban mask is a nick!user@host pattern without spaces";
+      return false;
     }
-    out->push_back(std::move(c));
   }
-  if (next < params.size()) {
-    *error = "more arguments than the modes take ('" + params[next] + "' is left over)";
+  if (parsed.params_used < params.size()) {
+    *error = "more arguments than the modes take ('" + params[parsed.params_used] + "' is left over)";
     return false;
   }
-  if (out->empty()) {
+  if (parsed.changes.empty()) {
     *error = "no modes given";
     return false;
   }
   return true;
 }
 
-// A ban is leaving for good: banned accounts leave the roster (as MODE +b
-// does, cmd_mode.cc).
-void RemoveBannedFromRoster(Channel* ch, const std::string& mask) {
-  std::vector<std::string> gone;
-  for (const auto& account : ch->roster) {
-    if (irc::MaskMatch(mask, account + "!*@*")) gone.push_back(account);
-  }
-  for (const auto& [m, flags] : ch->members()) {
-    if (m->logged_in() && irc::MaskMatch(mask, m->prefix())) gone.push_back(m->account());
-  }
-  for (const auto& account : gone) ch->RemoveFromRoster(account);
-}
-
-// Applies parsed changes; returns the MODE line's mode string and params of
-// what actually changed (empty when nothing did).
-std::vector<std::string> ApplyModes(Server& server, Channel* ch, const std::vector<ModeChange>& changes,
-                                    std::string* error) {
-  std::string modestr;
-  std::vector<std::string> params;
-  char sign = 0;
-  auto add = [&](bool plus, char m, const std::string& param) {
-    if (sign != (plus ? '+' : '-')) {
-      sign = plus ? '+' : '-';
-      modestr += sign;
-    }
-    modestr += m;
-    if (!param.empty()) params.push_back(param);
-  };
-  for (const ModeChange& c : changes) {
-    switch (c.mode) {
-      case 'i': case 'm': case 'n': case 's': case 't': {
-        bool& flag = c.mode == 'i' ? ch->invite_only : c.mode == 'm' ? ch->moderated
-                   : c.mode == 'n' ? ch->no_external : c.mode == 's' ? ch->secret : ch->topic_ops;
-        if (flag != c.plus) add(c.plus, c.mode, "");
-        flag = c.plus;
-        if (c.mode == 'i' && !c.plus) ch->invited.clear();
-        break;
-      }
-      case 'k':
-        if (c.plus) {
-          ch->key = c.param;
-          add(true, 'k', c.param);
-        } else if (!ch->key.empty()) {
-          ch->key.clear();
-          add(false, 'k', "*");
-        }
-        break;
-      case 'l':
-        if (c.plus) {
-          ch->limit = static_cast<std::size_t>(std::stoul(c.param));
-          add(true, 'l', c.param);
-        } else if (ch->limit != 0) {
-          ch->limit = 0;
-          add(false, 'l', "");
-        }
-        break;
-      case 'b': {
-        auto it = std::find_if(ch->bans.begin(), ch->bans.end(),
-                               [&](const ListEntry& b) { return irc::EqualFold(b.mask, c.param); });
-        if (c.plus && it == ch->bans.end()) {
-          if (ch->bans.size() >= server.config().list_max_bans) {
-            *error = "the ban list of " + ch->name() + " is full";
-            break;
-          }
-          ch->bans.push_back({c.param, server.name(), time(nullptr)});
-          RemoveBannedFromRoster(ch, c.param);
-          add(true, 'b', c.param);
-        } else if (!c.plus && it != ch->bans.end()) {
-          add(false, 'b', it->mask);
-          ch->bans.erase(it);
-        }
-        break;
-      }
-      case 'o': case 'v': {
-        Client* target = server.FindNick(c.param);
-        MemberFlags* f = target == nullptr ? nullptr : ch->FindMember(target);
-        if (f == nullptr) break;
-        bool& flag = c.mode == 'o' ? f->op : f->voice;
-        if (flag != c.plus) add(c.plus, c.mode, target->nick());
-        flag = c.plus;
-        if (c.mode == 'o' && ch->registered && target->logged_in()) {  // op grants persist per account
-          if (c.plus) {
-            ch->op_accounts.insert(irc::Fold(target->account()));
-          } else {
-            ch->op_accounts.erase(irc::Fold(target->account()));
-          }
-        }
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  if (modestr.empty()) return {};
-  std::vector<std::string> out{modestr};
-  out.insert(out.end(), params.begin(), params.end());
-  return out;
-}
-
-// Parses, applies, broadcasts and saves; answers the reply.
+// Checks, applies, broadcasts and saves as the server; answers the reply.
 void SetModes(Server& server, Channel* ch, const std::string& modes, const std::vector<std::string>& params,
               ControlReply& reply) {
-  std::vector<ModeChange> changes;
+  const ParsedModes parsed = ParseChannelModes(modes, params, false);
   std::string error;
-  if (!ParseModes(server, ch, modes, params, &changes, &error)) {
+  if (!CheckModes(server, ch, modes, params, parsed, &error)) {
     reply.Err(ctl::kErrInvalid, error);
     return;
   }
-  std::vector<std::string> applied = ApplyModes(server, ch, changes, &error);
-  if (!applied.empty()) {
-    irc::Message m = MakeEvent(server.name(), "MODE", {ch->name()});
-    for (const auto& p : applied) m.params.push_back(p);
-    ch->Broadcast(m, nullptr);
-    server.SaveChannel(ch);
+  ModeLine line;
+  for (const ModeChange& c : parsed.changes) {
+    std::string subject;
+    if (ApplyChannelMode(server, ch, c, server.name(), &line, &subject) == ModeOutcome::kBanListFull) {
+      error = "the ban list of " + ch->name() + " is full";
+    }
   }
+  PublishModeLine(server, ch, server.name(), line);
   if (!error.empty()) {
     reply.Err(ctl::kErrInvalid, error);
     return;
   }
-  std::string text;
-  for (const auto& p : applied) text += (text.empty() ? "" : " ") + p;
-  reply.Ok(applied.empty() ? "modes of " + ch->name() + " unchanged (" + ch->ModeString(true) + ")"
-                           : ch->name() + " " + text + " (now " + ch->ModeString(true) + ")");
+  reply.Ok(line.empty() ? "modes of " + ch->name() + " unchanged (" + ch->ModeString(true) + ")"
+                        : ch->name() + " " + line.Text() + " (now " + ch->ModeString(true) + ")");
 }
 
 // channels set-mode NAME MODES [ARGS...]

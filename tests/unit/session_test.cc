@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "chatd/caps.h"
+#include "chatd/channel_modes.h"
 #include "chatd/client.h"
 #include "chatd/config.h"
 #include "chatd/dispatch.h"
@@ -736,6 +737,71 @@ TEST(Session, UnknownChannelModeGets472) {
   JoinAll("#new", {a});
   a->Feed("MODE #new +Z");
   CHECK_ONLY(a, "472", "alice", "Z");
+}
+
+// The shared engine (channel_modes.h): one change per letter, errors kept in
+// place, arguments consumed in order, +l canonicalised.
+TEST(Session, ParseChannelModesKeepsErrorsInPlace) {
+  chatd::ParsedModes p = chatd::ParseChannelModes("+kZl-k+lo", {"bad key", "007", "old", "x"}, true);
+  CHECK_EQUAL(6u, p.changes.size());
+  CHECK_TRUE(p.changes[0].error == chatd::ModeError::kInvalidKey);
+  STRCMP_EQUAL("bad key", p.changes[0].param.c_str());
+  CHECK_TRUE(p.changes[1].error == chatd::ModeError::kUnknownMode);
+  CHECK_TRUE(p.changes[2].error == chatd::ModeError::kNone);
+  STRCMP_EQUAL("7", p.changes[2].param.c_str());
+  CHECK_FALSE(p.changes[3].plus);
+  STRCMP_EQUAL("old", p.changes[3].param.c_str());  // -k takes the key when asked to
+  CHECK_TRUE(p.changes[4].error == chatd::ModeError::kInvalidLimit);
+  STRCMP_EQUAL("x", p.changes[4].param.c_str());
+  CHECK_TRUE(p.changes[5].error == chatd::ModeError::kMissingParam);
+  CHECK_EQUAL(4u, p.params_used);
+  chatd::ParsedModes strict = chatd::ParseChannelModes("-k", {"old"}, false);
+  CHECK_EQUAL(1u, strict.changes.size());
+  CHECK_EQUAL(0u, strict.params_used);
+}
+
+// Modern IRC: ERR_INVALIDKEY (525), ERR_INVALIDMODEPARAM (696); RFC 2812:
+// ERR_USERNOTINCHANNEL (441); valid letters around them still apply.
+TEST(Session, ChannelModeErrorsAnswerEachLetterAndApplyTheRest) {
+  Peer a = Reg("alice");
+  Peer b = Reg("bob");
+  JoinAll("#new", {a});
+  a->Feed("MODE #new +kmlo a:b zero bob");
+  std::vector<Message> msgs = a->TakeMessages();
+  CHECK_EQUAL_TEXT(4u, msgs.size(), Dump(msgs).c_str());
+  CHECK_MSG(msgs[0], "525", "alice", "#new");
+  CHECK_MSG(msgs[1], "696", "alice", "#new", "l", "zero");
+  CHECK_MSG(msgs[2], "441", "alice", "bob", "#new");
+  CHECK_MSG(msgs[3], "MODE", "#new", "+m");
+  CHECK_NOTHING(b);
+}
+
+// RFC 2812 §3.2.3: MODE #c b lists bans (367/368); a non-op setting modes
+// gets one 482 and changes nothing.
+TEST(Session, BanListQueryAndNonOpModeChange) {
+  Peer a = Reg("alice");
+  Peer b = Reg("bob");
+  JoinAll("#new", {a, b});
+  a->Feed("MODE #new +b evil");
+  CHECK_ONLY(b, "MODE", "#new", "+b", "evil!*@*");
+  a->Take();
+  b->Feed("MODE #new b");
+  std::vector<Message> msgs = b->TakeMessages();
+  CHECK_EQUAL_TEXT(2u, msgs.size(), Dump(msgs).c_str());
+  CHECK_MSG(msgs[0], "367", "bob", "#new", "evil!*@*", "alice!~alice@192.0.2.1");
+  CHECK_MSG(msgs[1], "368", "bob", "#new");
+  b->Feed("MODE #new +nt-b evil");
+  CHECK_ONLY(b, "482", "bob", "#new");
+  CHECK_NOTHING(a);
+}
+
+// ISUPPORT MODES=4: argument modes past the fourth are dropped.
+TEST(Session, AtMostFourArgumentModesPerMode) {
+  Peer a = Reg("alice");
+  JoinAll("#new", {a});
+  a->Feed("MODE #new +bbbbb m1 m2 m3 m4 m5");
+  Message mode = CHECK_ONLY(a, "MODE", "#new", "+bbbb", "m1!*@*", "m2!*@*", "m3!*@*", "m4!*@*");
+  CHECK_EQUAL(6u, mode.params.size());
 }
 
 // ---------------------------------------------------------------- PRIVMSG errors
