@@ -1,6 +1,8 @@
 // Channel state helpers and the channel fan-out.
 #include "chatd/channel.h"
 
+#include <algorithm>
+
 #include "chatd/client.h"
 #include "libchat/casemap.h"
 #include "libchat/wildcard.h"
@@ -28,9 +30,20 @@ std::string Channel::PrefixOf(const Client* c, bool multi_prefix) const {
   return p;
 }
 
+void Channel::AddMember(Client* c, MemberFlags flags) {
+  if (members_.insert_or_assign(c, flags).second) fanout_.push_back(c);
+}
+
+void Channel::RemoveMember(Client* c) {
+  if (members_.erase(c) == 0) return;
+  auto it = std::find(fanout_.begin(), fanout_.end(), c);
+  *it = fanout_.back();  // order is irrelevant to the fan-out
+  fanout_.pop_back();
+}
+
 void Channel::Broadcast(const chat::irc::Message& msg, const Client* except, CapSet required) {
   Outgoing out(msg);
-  for (auto& [member, flags] : members_) {
+  for (Client* member : fanout_) {
     if (member == except || member->closing()) continue;
     if (required != 0 && (member->caps() & required) != required) continue;
     member->SendFanout(out);

@@ -39,8 +39,8 @@ class Channel {
   const std::map<Client*, MemberFlags>& members() const { return members_; }
   bool HasMember(const Client* c) const { return members_.count(const_cast<Client*>(c)) != 0; }
   MemberFlags* FindMember(const Client* c);
-  void AddMember(Client* c, MemberFlags flags) { members_[c] = flags; }
-  void RemoveMember(Client* c) { members_.erase(c); }
+  void AddMember(Client* c, MemberFlags flags);
+  void RemoveMember(Client* c);
   bool empty() const { return members_.empty(); }
   // "@", "+", "@+" (multi-prefix) or "" for c's status in this channel.
   std::string PrefixOf(const Client* c, bool multi_prefix) const;
@@ -91,6 +91,9 @@ class Channel {
   std::string name_;
   time_t created_;
   std::map<Client*, MemberFlags> members_;
+  // The same members as a flat array, unordered: Broadcast walks this
+  // (a map walk is pointer chasing, measurable at millions of deliveries/s).
+  std::vector<Client*> fanout_;
 };
 
 }  // namespace chatd

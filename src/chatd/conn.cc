@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
+#include <ctime>
 
 #include "libchat/message.h"
 
@@ -21,10 +23,18 @@ namespace {
 // reads one readiness event may do before other connections get a turn.
 constexpr std::size_t kReadChunk = 16384;
 constexpr int kReadsPerEvent = 4;
-// Drained output queues kept for reuse: enough for a busy pass's worth of
-// small writes without holding much memory when everything is idle.
-constexpr std::size_t kSpareBuffers = 256;
+// Drained output queues kept for reuse, so a fan-out to a big channel
+// costs no malloc per member: as many as a large channel's members, each
+// small, so idle that is at most a few MiB for the whole process.
+constexpr std::size_t kSpareBuffers = 2048;
 constexpr std::size_t kSpareBufferMaxBytes = 16384;
+// Passes that write to at least kCoalesceMinConns connections come at most
+// once per kCoalesceUs (µs); see FlushPassCb.
+constexpr std::size_t kCoalesceMinConns = 32;
+constexpr int64_t kCoalesceUs = 1000;
+// A fresh queue starts with room for a few lines, so that appends in one
+// pass rarely reallocate.
+constexpr std::size_t kFirstQueueBytes = 1024;
 
 }  // namespace
 
@@ -33,6 +43,7 @@ std::vector<Conn*> Conn::dirty_list_;
 std::vector<Conn*> Conn::flushing_;
 std::vector<std::string> Conn::spare_buffers_;
 event* Conn::flush_ev_ = nullptr;
+int64_t Conn::last_big_flush_us_ = 0;
 
 std::unique_ptr<Conn> Conn::Create(event_base* base, evutil_socket_t fd, SSL* ssl,
                                    std::string address, const ConnLimits& limits) {
@@ -93,9 +104,12 @@ void Conn::Write(std::string_view bytes) {
     LoseLater("SendQ exceeded");
     return;
   }
-  if (out_.empty() && !spare_buffers_.empty()) {
-    out_.swap(spare_buffers_.back());
-    spare_buffers_.pop_back();
+  if (out_.empty()) {
+    if (!spare_buffers_.empty()) {
+      out_.swap(spare_buffers_.back());
+      spare_buffers_.pop_back();
+    }
+    out_.reserve(std::max(bytes.size(), kFirstQueueBytes));
   }
   out_.append(bytes);
   if (!want_write_ && !write_wants_read_) MarkDirty();  // else the socket's readiness flushes
@@ -122,7 +136,25 @@ void Conn::MarkDirty() {
   if (dirty_list_.size() == 1) event_active(flush_ev_, 0, 0);
 }
 
-void Conn::FlushPassCb(evutil_socket_t, short, void*) noexcept {
+void Conn::FlushPassCb(evutil_socket_t, short what, void*) noexcept {
+  // A big fan-out pass that follows another within kCoalesceUs waits out
+  // the rest of that window, so that under load each member gets one send()
+  // for several messages: with TCP_NODELAY every send is a segment, and on
+  // a busy channel the segments, not the bytes, are the server's cost. An
+  // occasional big pass, and every small one (replies, small rooms), is
+  // written at once (like Nagle, with a 1 ms bound instead of an ACK wait).
+  if (dirty_list_.size() >= kCoalesceMinConns) {
+    timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const int64_t now_us = int64_t{now.tv_sec} * 1000000 + now.tv_nsec / 1000;
+    const int64_t since_us = now_us - last_big_flush_us_;
+    if (!(what & EV_TIMEOUT) && since_us < kCoalesceUs) {
+      timeval rest{0, static_cast<suseconds_t>(kCoalesceUs - since_us)};
+      event_add(flush_ev_, &rest);
+      return;
+    }
+    last_big_flush_us_ = now_us;
+  }
   // A connection's Pump may make output for others (a QUIT fan-out when it
   // is lost): they join dirty_list_ and get their turn in the next round.
   while (!dirty_list_.empty()) {
@@ -141,7 +173,6 @@ void Conn::Pump() {
   if (!lost_) {
     switch (Flush()) {
       case Flushed::kBlocked:
-        if (closing_ && write_wants_read_) break;  // can't read any more: give up on it
         UpdateInterest();
         return;
       case Flushed::kFailed:
@@ -241,7 +272,9 @@ void Conn::DropOutput() {
 
 void Conn::UpdateInterest() {
   short want = 0;
-  if (!closing_ && !lost_) want |= EV_READ;
+  // A closing TLS connection still reads while its last SSL_write needs
+  // handshake input (e.g. "Server is full" before the handshake finished).
+  if (!lost_ && (!closing_ || write_wants_read_)) want |= EV_READ;
   if (!lost_ && (want_write_ || read_wants_write_)) want |= EV_WRITE;
   const bool timed = closing_ && want != 0;
   if (want == watching_ && timed == timed_) return;
@@ -271,7 +304,14 @@ void Conn::IoCb(evutil_socket_t, short what, void* arg) noexcept {
       self->MarkDirty();  // the pass writes, then sets the interest
     }
   }
-  if ((what & EV_READ) && !self->closing_ && !self->lost_) self->OnReadable();
+  if ((what & EV_READ) && !self->lost_) {
+    if (!self->closing_) {
+      self->OnReadable();
+    } else if (self->write_wants_read_) {
+      self->write_wants_read_ = false;
+      self->MarkDirty();  // SSL_write consumes the handshake input
+    }
+  }
   if (!self->dirty_) self->UpdateInterest();  // e.g. drop EV_WRITE after a TLS read needed it
 }
 

@@ -4,8 +4,10 @@
 // Output is coalesced: Write() only appends to the connection's own queue,
 // and one flush pass, run by the event loop after the callbacks of the
 // current pass, writes every connection that got output with a single
-// send() / SSL_write() call. EV_WRITE is watched only while the kernel
-// refuses bytes (EAGAIN), so the common case costs no epoll_ctl. An idle
+// send() / SSL_write() call (a pass writing to many connections comes at
+// most once a millisecond, see FlushPassCb). EV_WRITE is watched only
+// while the kernel refuses bytes (EAGAIN), so the common case costs no
+// epoll_ctl. An idle
 // connection holds no I/O buffers: the queue's storage goes back to a small
 // shared pool when it drains, and TLS record buffers are released.
 #ifndef CHATD_CONN_H_
@@ -14,6 +16,7 @@
 #include <event2/event.h>
 #include <openssl/ssl.h>
 
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -106,6 +109,7 @@ class Conn final : public Peer {
   static std::vector<Conn*> flushing_;    // the list the running pass works on
   static std::vector<std::string> spare_buffers_;  // drained queues' storage, reused
   static event* flush_ev_;             // runs FlushPassCb; made by the first Create
+  static int64_t last_big_flush_us_;   // CLOCK_MONOTONIC of the last big pass
 };
 
 }  // namespace chatd

@@ -346,6 +346,31 @@ def test_lusers(srv, client):
     assert re.search(r"\b2\b", msgs[-1].params[-1])
 
 
+def test_lusers_counts_follow_mode_i_unknown_and_quit(srv, client):
+    """The server keeps LUSERS counts as clients register, set +i and leave
+    (RFC 2812 §3.4.2: 251 users/invisible, 253 unknown, 255 clients)."""
+    a = client("alice")
+    b = client("bob")
+    u = client()  # connected, never registers
+    u.send("LUSERS")
+    u.expect("451")  # the server has accepted it
+    b.send("MODE bob +i")
+    b.expect("MODE")
+    a.send("LUSERS")
+    msgs = a.collect_until("255")
+    by = {m.command: m for m in msgs}
+    assert "1 users and 1 invisible" in by["251"].params[-1], by["251"]
+    assert by["253"].params[1] == "1", by["253"]
+    assert "I have 2 clients" in by["255"].params[-1], by["255"]
+    b.send("QUIT :bye")
+    b.expect("ERROR")
+    a.send("LUSERS")
+    msgs = a.collect_until("255")
+    by = {m.command: m for m in msgs}
+    assert "1 users and 0 invisible" in by["251"].params[-1], by["251"]
+    assert "I have 1 clients" in by["255"].params[-1], by["255"]
+
+
 def test_motd(srv, client):
     """RFC 2812 §3.4.1: 375, 372 per line of the file, 376."""
     a = client("alice")
