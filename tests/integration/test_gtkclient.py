@@ -117,7 +117,13 @@ class ChatGtk:
         self.proc = subprocess.Popen(
             ["dbus-run-session", "--", CHAT_GTK, "--server", server.host] + where, env=env,
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        self.window = self.wait_window()
+        try:
+            self.window = self.wait_window()
+        except BaseException:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.display.close()
+            raise
 
     def wait_window(self, timeout=30):
         deadline = time.monotonic() + timeout
@@ -206,8 +212,14 @@ def gtk(tmp_path):
         return inst
 
     yield factory
+    # Close every instance (and its Xvfb) even when an earlier one fails.
+    errors = []
     for inst in instances:
-        inst.close()
+        try:
+            inst.close()
+        except AssertionError as e:
+            errors.append(str(e))
+    assert not errors, "\n".join(errors)
 
 
 def privmsg_from(nick, text):
