@@ -5,9 +5,12 @@
 
 #include "gtkclient/a11y.h"
 #include "gtkclient/linkify.h"
+#include "libchat/casemap.h"
 
 namespace chatgtk {
 namespace {
+
+constexpr std::size_t kMaxNickLen = 30;  // chatd's NICKLEN
 
 // Escape closes `window` (GNOME dialogs cancel on Escape).
 void CloseOnEscape(Gtk::Window& window) {
@@ -71,6 +74,16 @@ class FormDialog : public Gtk::Window {
     content_.append(field);
   }
 
+  // A labelled one-line entry; Enter in it accepts the form.
+  Gtk::Entry* AddEntry(const std::string& label, const char* name, const char* placeholder) {
+    auto* entry = Gtk::make_managed<Gtk::Entry>();
+    entry->set_placeholder_text(placeholder);
+    entry->set_activates_default(true);
+    entry->set_name(name);
+    AddLabeled(label, *entry);
+    return entry;
+  }
+
   std::function<void()> on_accept;
   Gtk::Box& content() { return content_; }
   Gtk::Button& action() { return action_; }
@@ -112,21 +125,19 @@ std::string NormalizeChannelName(const std::string& typed) {
   if (begin == std::string::npos) return "";
   std::size_t end = typed.find_last_not_of(" \t");
   std::string name = typed.substr(begin, end - begin + 1);
-  if (name[0] != '#' && name[0] != '&') name = "#" + name;
-  if (name.size() < 2 || name.size() > 50) return "";
+  if (!chat::irc::IsChannelName(name)) name = "#" + name;
+  // The server's rule (libchat), plus no ':' or control characters, which
+  // IRC allows but make names other clients show badly.
+  if (!chat::irc::IsValidChannelName(name, 50)) return "";
   for (char c : name) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == ',' || c == 0x07 || c == ':') return "";
+    if (static_cast<unsigned char>(c) < ' ' || c == ':') return "";
   }
   return name;
 }
 
 void ShowCreateChannelDialog(Gtk::Window& parent, std::function<void(std::string, bool)> done) {
   auto* dialog = new FormDialog(parent, "New Channel", "C_reate");
-  auto* name = Gtk::make_managed<Gtk::Entry>();
-  name->set_placeholder_text("#team");
-  name->set_activates_default(true);
-  name->set_name("channel_name");
-  dialog->AddLabeled("Channel _name", *name);
+  auto* name = dialog->AddEntry("Channel _name", "channel_name", "#team");
   auto* error = MakeHint("");
   error->add_css_class("dialog-error");
   error->set_visible(false);
@@ -275,11 +286,7 @@ BrowseChannelsDialog* ShowBrowseChannelsDialog(Gtk::Window& parent,
 void ShowDirectMessageDialog(Gtk::Window& parent, const std::vector<std::string>& known,
                              std::function<void(std::string)> done) {
   auto* dialog = new FormDialog(parent, "New Direct Message", "_Message");
-  auto* nick = Gtk::make_managed<Gtk::Entry>();
-  nick->set_placeholder_text("Nickname");
-  nick->set_activates_default(true);
-  nick->set_name("direct_nick");
-  dialog->AddLabeled("_To", *nick);
+  auto* nick = dialog->AddEntry("_To", "direct_nick", "Nickname");
   if (!known.empty()) {
     std::string hint = "Known: ";
     for (std::size_t i = 0; i < known.size() && i < 8; ++i) hint += (i ? ", " : "") + known[i];
@@ -289,7 +296,7 @@ void ShowDirectMessageDialog(Gtk::Window& parent, const std::vector<std::string>
   dialog->action().set_sensitive(false);
   nick->signal_changed().connect([=] {
     std::string t = nick->get_text();
-    dialog->action().set_sensitive(!t.empty() && t.find_first_of(" ,#:") == std::string::npos);
+    dialog->action().set_sensitive(chat::irc::IsValidNick(t, kMaxNickLen));
   });
   dialog->on_accept = [=] { done(nick->get_text()); };
   dialog->present();
@@ -299,11 +306,7 @@ void ShowDirectMessageDialog(Gtk::Window& parent, const std::vector<std::string>
 void ShowCreateGroupDialog(Gtk::Window& parent, const std::vector<std::string>& known,
                            std::function<void(std::string, std::vector<std::string>)> done) {
   auto* dialog = new FormDialog(parent, "New Group", "C_reate");
-  auto* name = Gtk::make_managed<Gtk::Entry>();
-  name->set_placeholder_text("#project-x");
-  name->set_activates_default(true);
-  name->set_name("group_name");
-  dialog->AddLabeled("Group _name", *name);
+  auto* name = dialog->AddEntry("Group _name", "group_name", "#project-x");
   dialog->content().append(*MakeHint("A group is a private, invite-only channel."));
   auto checks = std::make_shared<std::vector<Gtk::CheckButton*>>();
   if (!known.empty()) {
@@ -322,11 +325,7 @@ void ShowCreateGroupDialog(Gtk::Window& parent, const std::vector<std::string>& 
     scroll->set_propagate_natural_height(true);
     dialog->AddLabeled("_Members", *scroll);
   }
-  auto* others = Gtk::make_managed<Gtk::Entry>();
-  others->set_placeholder_text("alice, bob");
-  others->set_activates_default(true);
-  others->set_name("group_members");
-  dialog->AddLabeled(known.empty() ? "_Members" : "_Others", *others);
+  auto* others = dialog->AddEntry(known.empty() ? "_Members" : "_Others", "group_members", "alice, bob");
   dialog->action().set_sensitive(false);
   name->signal_changed().connect(
       [=] { dialog->action().set_sensitive(!NormalizeChannelName(name->get_text()).empty()); });
@@ -344,11 +343,7 @@ void ShowCreateGroupDialog(Gtk::Window& parent, const std::vector<std::string>& 
 
 void ShowAwayDialog(Gtk::Window& parent, std::function<void(std::string)> done) {
   auto* dialog = new FormDialog(parent, "Set Away", "_Set Away");
-  auto* message = Gtk::make_managed<Gtk::Entry>();
-  message->set_placeholder_text("Away");
-  message->set_activates_default(true);
-  message->set_name("away_message");
-  dialog->AddLabeled("Away _message", *message);
+  auto* message = dialog->AddEntry("Away _message", "away_message", "Away");
   dialog->content().append(*MakeHint("Shown to people who message you."));
   dialog->on_accept = [=] {
     std::string text = message->get_text();

@@ -23,8 +23,6 @@ constexpr char kResource[] = "/dev/chatd/ChatGtk/ui/main_window.ui";
 constexpr char kCssResource[] = "/dev/chatd/ChatGtk/ui/style.css";
 constexpr unsigned kToastSeconds = 10;  // non-connection problems hide after this
 
-int64_t NowMs() { return g_get_real_time() / 1000; }  // the clock Session feeds the core
-
 void LoadCssOnce() {
   static bool loaded = false;
   if (loaded || !Gdk::Display::get_default()) return;

@@ -15,9 +15,10 @@
 #include "gtkclient/trust_store.h"
 
 namespace chatgtk {
-namespace {
 
 int64_t NowMs() { return g_get_real_time() / 1000; }
+
+namespace {
 
 // Keeps a file name to [A-Za-z0-9._-]; anything else becomes '_'.
 std::string FileSafe(std::string_view text) {

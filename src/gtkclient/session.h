@@ -13,6 +13,7 @@
 #include <giomm.h>
 #include <sigc++/sigc++.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,6 +21,10 @@
 #include "libchat/client_core.h"
 
 namespace chatgtk {
+
+// The clock every call into the core uses: wall-clock milliseconds since the
+// Unix epoch (UTC), as server-time is.
+int64_t NowMs();
 
 // Where to connect; what the login window collected.
 struct ServerAddress {
