@@ -39,7 +39,7 @@ class HandshakeRunner {
   explicit HandshakeRunner(const Options& opt) : opt_(opt) {}
   ~HandshakeRunner() {
     for (Conn& c : slots_) CloseConn(c);
-    if (session_ != nullptr) SSL_SESSION_free(session_);
+    for (SSL_SESSION* s : sessions_) SSL_SESSION_free(s);
     if (ctx_ != nullptr) SSL_CTX_free(ctx_);
     if (epfd_ >= 0) close(epfd_);
   }
@@ -57,6 +57,7 @@ class HandshakeRunner {
     dst_.sin_port = htons(static_cast<uint16_t>(opt_.port));
     inet_pton(AF_INET, opt_.host.c_str(), &dst_.sin_addr);
     slots_.resize(static_cast<std::size_t>(opt_.concurrency));
+    sessions_.assign(slots_.size(), nullptr);
     for (std::size_t i = 0; i < slots_.size(); ++i) slots_[i].index = static_cast<uint32_t>(i);
     scratch_.resize(16384);
     return true;
@@ -123,7 +124,7 @@ class HandshakeRunner {
     c.ssl = SSL_new(ctx_);
     SSL_set_fd(c.ssl, c.fd);
     SSL_set_connect_state(c.ssl);
-    if (resume_ && session_ != nullptr) SSL_set_session(c.ssl, session_);
+    if (resume_ && sessions_[c.index] != nullptr) SSL_set_session(c.ssl, sessions_[c.index]);
     c.state = ConnState::kConnecting;
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
@@ -136,12 +137,14 @@ class HandshakeRunner {
       ++result_->done;
       result_->latency.Record(now - c.started_ns);
       if (SSL_session_reused(c.ssl)) ++result_->resumed;
-      // Keep the newest session (TLS 1.3 tickets arrive before the PONG and
-      // are meant to be used once), as a real client would.
+      // Each slot keeps its newest session and offers it next time, as a
+      // real client would: TLS 1.3 tickets arrive before the PONG and are
+      // meant to be used once (RFC 8446, C.4), and a server may hold them
+      // in a cache that forgets a ticket once it is used.
       SSL_SESSION* fresh = SSL_get1_session(c.ssl);
       if (fresh != nullptr) {
-        if (session_ != nullptr) SSL_SESSION_free(session_);
-        session_ = fresh;
+        SSL_SESSION_free(sessions_[c.index]);
+        sessions_[c.index] = fresh;
       }
     } else {
       ++result_->failed;
@@ -181,7 +184,7 @@ class HandshakeRunner {
   const Options& opt_;
   int epfd_ = -1;
   SSL_CTX* ctx_ = nullptr;
-  SSL_SESSION* session_ = nullptr;
+  std::vector<SSL_SESSION*> sessions_;  // per slot: the newest session, or null
   sockaddr_in dst_{};
   std::vector<Conn> slots_;
   std::vector<char> scratch_;

@@ -263,11 +263,22 @@ TEST(Tls, HandshakeNegotiatesModernProtocols) {
   CHECK_TRUE(Handshake(*tls, any.ctx, &version, &cipher));
   STRCMP_EQUAL("TLSv1.3", version.c_str());
 
+  // The server's TLS 1.3 order wins over a client that lists AES-256 first.
+  ClientCtx aes256_first;
+  CHECK_TRUE(SSL_CTX_set_ciphersuites(aes256_first.ctx,
+                                      "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256") == 1);
+  CHECK_TRUE(Handshake(*tls, aes256_first.ctx, &version, &cipher));
+  STRCMP_EQUAL("TLS_AES_128_GCM_SHA256", cipher.c_str());
+  ClientCtx aes256_only;  // and every suite in it is still accepted
+  CHECK_TRUE(SSL_CTX_set_ciphersuites(aes256_only.ctx, "TLS_AES_256_GCM_SHA384") == 1);
+  CHECK_TRUE(Handshake(*tls, aes256_only.ctx, &version, &cipher));
+  STRCMP_EQUAL("TLS_AES_256_GCM_SHA384", cipher.c_str());
+
   ClientCtx tls12;
   SSL_CTX_set_max_proto_version(tls12.ctx, TLS1_2_VERSION);
   CHECK_TRUE(Handshake(*tls, tls12.ctx, &version, &cipher));
   STRCMP_EQUAL("TLSv1.2", version.c_str());
-  STRCMP_EQUAL("ECDHE-ECDSA-AES256-GCM-SHA384", cipher.c_str());  // server preference
+  STRCMP_EQUAL("ECDHE-ECDSA-AES128-GCM-SHA256", cipher.c_str());  // server preference
 }
 
 TEST(Tls, HandshakeRefusesOldProtocolsAndNonAeadCiphers) {
