@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/fsuid.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -236,6 +237,35 @@ void RemovePidFile() {
   close(g_pid_fd);
   g_pid_fd = -1;
   g_pid_path.clear();
+}
+
+// ---------------------------------------------------------------- open files
+
+chat::Result<FileLimit> RaiseFileLimit() {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+    return chat::Status::IOError(std::string("getrlimit(RLIMIT_NOFILE): ") + strerror(errno));
+  }
+  FileLimit out;
+  out.before = rl.rlim_cur;
+  rlim_t target = rl.rlim_max;
+  if (target == RLIM_INFINITY) {
+    target = 1048576;  // the kernel's default fs.nr_open
+    if (FILE* f = fopen("/proc/sys/fs/nr_open", "r")) {
+      unsigned long long n = 0;
+      if (fscanf(f, "%llu", &n) == 1 && n > 0) target = static_cast<rlim_t>(n);
+      fclose(f);
+    }
+  }
+  out.hard = rl.rlim_max == RLIM_INFINITY ? static_cast<unsigned long long>(target) : rl.rlim_max;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < target) {
+    rl.rlim_cur = target;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+      return chat::Status::IOError(std::string("setrlimit(RLIMIT_NOFILE): ") + strerror(errno));
+    }
+  }
+  out.after = rl.rlim_cur == RLIM_INFINITY ? out.hard : rl.rlim_cur;
+  return out;
 }
 
 // ---------------------------------------------------------------- privileges

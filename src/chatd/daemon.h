@@ -65,6 +65,26 @@ chat::Status WritePidFile(const std::string& path);
 // the file instead, so no stale pid is left. Safe to call when none was written.
 void RemovePidFile();
 
+// ---- open-file limit
+//
+// Each client holds one descriptor, and Debian's default soft
+// RLIMIT_NOFILE is 1024 (systemd: 1024 soft, 524288 hard).
+
+// RLIMIT_NOFILE, in descriptors: the soft limit before and after
+// RaiseFileLimit, and the hard limit.
+struct FileLimit {
+  unsigned long long before = 0;
+  unsigned long long after = 0;
+  unsigned long long hard = 0;
+};
+
+// Raises the soft RLIMIT_NOFILE to the hard limit (any process may; going
+// past the hard limit needs CAP_SYS_RESOURCE, which chatd doesn't try). An
+// unlimited hard limit is capped at /proc/sys/fs/nr_open (what the kernel
+// accepts). Returns the limits, or IOError when getrlimit/setrlimit fail
+// (the soft limit is then unchanged).
+chat::Result<FileLimit> RaiseFileLimit();
+
 // ---- privilege drop
 //
 // Two steps around Server::Start, used only when the process runs as root

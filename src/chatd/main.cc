@@ -44,6 +44,21 @@ int Serve(chatd::Config config, bool foreground, chatd::LogLevel level) {
     chatd::StartupError(s.message());
     return 1;
   }
+  auto files = chatd::RaiseFileLimit();
+  if (!files.ok()) {
+    LOG_WARNING("open-files limit unchanged: %s", files.status().message().c_str());
+  } else {
+    const chatd::FileLimit& f = files.value();
+    if (f.after != f.before) {
+      LOG_INFO("open-files limit raised from %llu to %llu (the hard limit)", f.before, f.after);
+    }
+    // Listeners, the store, logs and the control socket need a few more.
+    if (f.after < config.max_clients + 64) {
+      LOG_WARNING("open-files limit %llu (hard limit %llu) is below max_clients %zu: connections past "
+                  "it are refused; raise the hard limit (systemd: LimitNOFILE=)",
+                  f.after, f.hard, config.max_clients);
+    }
+  }
   int rc;
   {
     chatd::PrivilegeDrop drop;
