@@ -43,6 +43,8 @@ std::vector<Conn*> Conn::dirty_list_;
 std::vector<Conn*> Conn::flushing_;
 std::vector<std::string> Conn::spare_buffers_;
 event* Conn::flush_ev_ = nullptr;
+void (*Conn::before_write_)(void*) = nullptr;
+void* Conn::before_write_arg_ = nullptr;
 int64_t Conn::last_big_flush_us_ = 0;
 
 std::unique_ptr<Conn> Conn::Create(event_base* base, evutil_socket_t fd, SSL* ssl,
@@ -158,6 +160,7 @@ void Conn::FlushPassCb(evutil_socket_t, short what, void*) noexcept {
   // A connection's Pump may make output for others (a QUIT fan-out when it
   // is lost): they join dirty_list_ and get their turn in the next round.
   while (!dirty_list_.empty()) {
+    if (before_write_ != nullptr) before_write_(before_write_arg_);
     flushing_.swap(dirty_list_);
     for (std::size_t i = 0; i < flushing_.size(); ++i) {
       Conn* c = flushing_[i];

@@ -53,6 +53,13 @@ class Conn final : public Peer {
   // Frees every Conn still flushing after CloseAfterFlush, and the flush
   // pass's event. Called once at shutdown, before the event base is freed.
   static void DestroyLingering();
+  // Sets what runs at the start of every flush pass, before any queued byte
+  // reaches a socket (chatd: Store::WriteLog, so that nobody sees a message
+  // whose log is still in memory). nullptr for nothing.
+  static void SetBeforeWrite(void (*fn)(void* arg), void* arg) {
+    before_write_ = fn;
+    before_write_arg_ = arg;
+  }
 
  private:
   enum class Flushed { kAll, kBlocked, kFailed };
@@ -108,7 +115,9 @@ class Conn final : public Peer {
   static std::vector<Conn*> dirty_list_;  // waiting for the flush pass
   static std::vector<Conn*> flushing_;    // the list the running pass works on
   static std::vector<std::string> spare_buffers_;  // drained queues' storage, reused
-  static event* flush_ev_;             // runs FlushPassCb; made by the first Create
+  static event* flush_ev_;
+  static void (*before_write_)(void* arg);
+  static void* before_write_arg_;             // runs FlushPassCb; made by the first Create
   static int64_t last_big_flush_us_;   // CLOCK_MONOTONIC of the last big pass
 };
 

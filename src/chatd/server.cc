@@ -33,6 +33,7 @@ using chat::irc::Fold;
 Server::Server(Config config) : config_(std::move(config)), started_(time(nullptr)) {}
 
 Server::~Server() {
+  Conn::SetBeforeWrite(nullptr, nullptr);
   control_.reset();
   clients_.clear();
   store_.reset();  // checkpoints and closes the environment
@@ -56,6 +57,7 @@ chat::Status Server::Start(std::unique_ptr<Store> store) {
     store = std::move(opened).value();
   }
   store_ = std::move(store);
+  Conn::SetBeforeWrite(&Server::WriteLogCb, this);
   chat::Status secret = LoadSecret(persistent);
   if (!secret.ok()) return secret;
   chat::Status loaded = LoadChannels();
@@ -370,6 +372,21 @@ void Server::NoteAuthFailure(const std::string& address, const std::string& acco
 void Server::NoteAuthSuccess(const std::string& address, const std::string& account) {
   auth_failures_.erase("ip:" + address);
   auth_failures_.erase("acct:" + Fold(account));
+}
+
+void Server::WriteLogCb(void* arg) noexcept {
+  auto* self = static_cast<Server*>(arg);
+  if (self->store_ == nullptr) return;
+  chat::Status s = self->store_->WriteLog();
+  if (s.ok() == !self->write_log_failing_) return;
+  self->write_log_failing_ = !s.ok();
+  if (s.ok()) {
+    LOG_INFO("history log written again");
+  } else {
+    // Recipients still get this pass's messages; a crash before the write
+    // succeeds would lose them from history.
+    LOG_ERROR("history log write failed (retried before every send): %s", s.ToString().c_str());
+  }
 }
 
 void Server::UpkeepCb(evutil_socket_t, short, void* arg) noexcept {

@@ -144,6 +144,8 @@ class Server {
   void LoadMotd();
   chat::Status LoadChannels();
   static void UpkeepCb(evutil_socket_t, short, void* arg) noexcept;
+  // Conn's before-write hook: Store::WriteLog, failures logged once per outage.
+  static void WriteLogCb(void* arg) noexcept;
   void BuildIsupport();
   static void TickCb(evutil_socket_t, short, void* arg) noexcept;
   static void SignalCb(evutil_socket_t sig, short, void* arg) noexcept;
@@ -156,6 +158,7 @@ class Server {
   std::string secret_;
   chat::Status LoadSecret(bool persistent);
   int64_t last_flush_ms_ = 0, last_checkpoint_ms_ = 0, last_prune_ms_ = 0;
+  bool write_log_failing_ = false;
   struct AuthFailures {
     int count = 0;
     time_t until = 0;  // throttled until (Unix seconds)

@@ -4,7 +4,8 @@
 // No Berkeley DB type appears outside store_bdb.cc. All calls are made from
 // the event loop thread; each mutating call is one transaction that has
 // committed (its log record written to the OS, so a process crash loses
-// nothing) when it returns OK. Exception: deletions of many messages
+// nothing) when it returns OK. Exceptions: AppendHistory's log reaches the
+// OS at the next WriteLog() (see there); deletions of many messages
 // (DeleteChannel, DeleteHistory, Prune) commit every 1000 messages, oldest
 // first, so a crash part-way leaves the newest messages and a retry finishes
 // the job. Reads of a record that no longer decodes give Corruption naming
@@ -123,7 +124,10 @@ class Store {
   virtual chat::Result<std::vector<ChannelRecord>> ListChannels() = 0;
 
   // ---- history
-  // Appends one message. Returns OK only once committed. msgids are unique
+  // Appends one message. Returns OK only once committed, but (unless
+  // sync_on_commit) with its log record still in the process's memory: the
+  // caller must call WriteLog() before anybody can see the message, so a
+  // process crash loses only messages nobody saw. msgids are unique
   // per target; appending a duplicate msgid fails with InvalidArgument, as
   // does an empty msgid or target, or a target containing NUL. A non-empty
   // rec.label_key is indexed in the same transaction; one that a stored
@@ -164,6 +168,13 @@ class Store {
   virtual chat::Result<uint64_t> Prune(int64_t now_ms, int64_t max_age_ms, uint64_t max_per_target) = 0;
 
   // ---- durability and upkeep
+  // Writes the log records of every AppendHistory since the last call to the
+  // operating system (write(2), no fsync), after which a crash of the process
+  // loses none of those messages. Cheap when there is nothing to write (one
+  // flag test), so chatd calls it before every pass that writes to sockets:
+  // one write per pass instead of one per message. IOError (disk full, I/O
+  // error) leaves the records pending for the next call.
+  virtual chat::Status WriteLog() { return chat::Status::OK(); }
   // Forces the transaction log to disk (fsync). Used by sync = "interval".
   virtual chat::Status Flush() = 0;
   // Checkpoint and remove log files no longer needed.

@@ -124,6 +124,7 @@ class BdbStore final : public Store, private store::HistoryScanner {
   Status DeleteHistory(std::string_view target) override;
   Result<uint64_t> Prune(int64_t now_ms, int64_t max_age_ms, uint64_t max_per_target) override;
 
+  Status WriteLog() override;
   Status Flush() override;
   Status Checkpoint() override;
   Status Backup(const std::string& target) override;
@@ -143,8 +144,10 @@ class BdbStore final : public Store, private store::HistoryScanner {
   Status CheckSchema();
   Status RecoverSequence();
   // Runs body in one transaction, committed before returning OK; retried
-  // when another process's transaction deadlocks with it.
-  Status Txn(const char* what, const TxnBody& body);
+  // when another process's transaction deadlocks with it. `commit_flags`
+  // (DB_TXN->commit) is 0 for the environment's durability, DB_TXN_NOSYNC
+  // to leave the log records in memory until the next WriteLog().
+  Status Txn(const char* what, const TxnBody& body, u_int32_t commit_flags = 0);
   // An environment failure as a Status naming what failed and where.
   Status Error(std::string_view what, int ret);
   std::string Where(const char* file, std::string_view key, bool history_key) const {
@@ -193,6 +196,7 @@ class BdbStore final : public Store, private store::HistoryScanner {
   std::string last_error_;  // Berkeley DB's last error message (errcall)
   uint64_t seq_ = 0;        // last sequence number handed out
   uint64_t seq_limit_ = 0;  // sequence numbers below this are reserved in meta.db
+  bool log_pending_ = false;  // a DB_TXN_NOSYNC commit's log is not yet written to the OS
 };
 
 // ---------------------------------------------------------------- open/close
@@ -372,7 +376,7 @@ Status BdbStore::Error(std::string_view what, int ret) {
   return Status::IOError(msg);
 }
 
-Status BdbStore::Txn(const char* what, const TxnBody& body) {
+Status BdbStore::Txn(const char* what, const TxnBody& body, u_int32_t commit_flags) {
   for (int attempt = 0;; ++attempt) {
     DB_TXN* txn = nullptr;
     int ret = env_->txn_begin(env_, nullptr, &txn, 0);
@@ -380,8 +384,12 @@ Status BdbStore::Txn(const char* what, const TxnBody& body) {
     Status st;
     ret = body(txn, &st);
     if (ret == 0 && st.ok()) {
-      ret = txn->commit(txn, 0);
-      return ret == 0 ? Status::OK() : Error(what, ret);
+      ret = txn->commit(txn, commit_flags);
+      if (ret != 0) return Error(what, ret);
+      // Any other commit writes the whole log buffer, earlier NOSYNC
+      // commits' records included.
+      log_pending_ = commit_flags == DB_TXN_NOSYNC;
+      return Status::OK();
     }
     txn->abort(txn);
     if ((ret == DB_LOCK_DEADLOCK || ret == DB_LOCK_NOTGRANTED) && attempt < kDeadlockRetries) continue;
@@ -569,7 +577,7 @@ Status BdbStore::AppendHistory(const HistoryRecord& rec) {
       if ((ret = meta_->put(meta_, txn, &k, &v, 0)) != 0) return ret;
     }
     return 0;
-  });
+  }, opts_.sync_on_commit ? 0 : DB_TXN_NOSYNC);
   if (st.ok() && reserve) seq_limit_ = new_limit;
   return st;
 }
@@ -804,8 +812,22 @@ Result<uint64_t> BdbStore::Prune(int64_t now_ms, int64_t max_age_ms, uint64_t ma
 
 // ---------------------------------------------------------------- upkeep
 
+Status BdbStore::WriteLog() {
+  if (!log_pending_) return Status::OK();
+  // Berkeley DB has no call that writes the log buffer without an fsync,
+  // but a commit under DB_TXN_WRITE_NOSYNC does exactly that, so commit a
+  // real change: the sequence reservation, rewritten unchanged (the value is
+  // at least every sequence number handed out, so it is always valid).
+  const std::string limit = store::EncodePos({0, seq_limit_}).substr(8);
+  return Txn("writing the log", [&](DB_TXN* txn, Status*) {
+    DBT k = In("seq"), v = In(limit);
+    return meta_->put(meta_, txn, &k, &v, 0);
+  });  // under the environment's DB_TXN_WRITE_NOSYNC
+}
+
 Status BdbStore::Flush() {
   int ret = env_->log_flush(env_, nullptr);
+  if (ret == 0) log_pending_ = false;
   return ret == 0 ? Status::OK() : Error("flushing the log", ret);
 }
 

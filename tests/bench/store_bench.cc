@@ -2,7 +2,9 @@
 // never run by it): fills one target with N messages through AppendHistory,
 // reporting append throughput, then times CHATHISTORY LATEST 100 and a few
 // other selections on it. Numbers and the command are in doc/storage.md.
-//   tests/bench/store_bench [-n messages] [-d dir] [-s]   (-s: sync_on_commit)
+//   tests/bench/store_bench [-n messages] [-d dir] [-s] [-w appends]
+//   -s: sync_on_commit; -w: appends per WriteLog (chatd's messages per flush
+//   pass; default 1, the worst case)
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -58,8 +60,10 @@ int main(int argc, char** argv) {
   int64_t n = 1000000;
   std::string dir;
   chatd::StoreOptions opts;
-  for (int c; (c = getopt(argc, argv, "n:d:s")) != -1;) {
+  int64_t per_write = 1;
+  for (int c; (c = getopt(argc, argv, "n:d:sw:")) != -1;) {
     if (c == 'n') n = atoll(optarg);
+    else if (c == 'w') per_write = std::max<int64_t>(1, atoll(optarg));
     else if (c == 'd') dir = optarg;
     else if (c == 's') opts.sync_on_commit = true;
     else return 2;
@@ -76,12 +80,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto store = std::move(opened).value();
-  std::printf("%lld messages into %s (%s)\n", static_cast<long long>(n), dir.c_str(),
-              opts.sync_on_commit ? "sync on commit" : "WRITE_NOSYNC");
+  std::printf("%lld messages into %s (%s, WriteLog every %lld)\n", static_cast<long long>(n), dir.c_str(),
+              opts.sync_on_commit ? "sync on commit" : "WRITE_NOSYNC", static_cast<long long>(per_write));
   auto start = Clock::now();
   auto lap = start;
   for (int64_t i = 0; i < n; ++i) {
     chat::Status st = store->AppendHistory(Message(i));
+    if (st.ok() && (i + 1) % per_write == 0) st = store->WriteLog();
     if (!st.ok()) {
       std::fprintf(stderr, "append %lld: %s\n", static_cast<long long>(i), st.ToString().c_str());
       return 1;
