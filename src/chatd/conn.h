@@ -115,9 +115,9 @@ class Conn final : public Peer {
   static std::vector<Conn*> dirty_list_;  // waiting for the flush pass
   static std::vector<Conn*> flushing_;    // the list the running pass works on
   static std::vector<std::string> spare_buffers_;  // drained queues' storage, reused
-  static event* flush_ev_;
-  static void (*before_write_)(void* arg);
-  static void* before_write_arg_;             // runs FlushPassCb; made by the first Create
+  static event* flush_ev_;             // runs FlushPassCb; made by the first Create
+  static void (*before_write_)(void* arg);  // SetBeforeWrite's hook, or nullptr
+  static void* before_write_arg_;
   static int64_t last_big_flush_us_;   // CLOCK_MONOTONIC of the last big pass
 };
 

@@ -143,6 +143,9 @@ class BdbStore final : public Store, private store::HistoryScanner {
   Status OpenDb(DB** db, const char* file);
   Status CheckSchema();
   Status RecoverSequence();
+  // Stores the sequence reservation (meta.db "seq", read by
+  // RecoverSequence) in txn; returns a Berkeley DB error code.
+  int PutSeqLimit(DB_TXN* txn, uint64_t limit);
   // Runs body in one transaction, committed before returning OK; retried
   // when another process's transaction deadlocks with it. `commit_flags`
   // (DB_TXN->commit) is 0 for the environment's durability, DB_TXN_NOSYNC
@@ -365,6 +368,12 @@ BdbStore::~BdbStore() {
 
 // ---------------------------------------------------------------- helpers
 
+int BdbStore::PutSeqLimit(DB_TXN* txn, uint64_t limit) {
+  const std::string val = store::EncodePos({0, limit}).substr(8);  // the seq half
+  DBT k = In("seq"), v = In(val);
+  return meta_->put(meta_, txn, &k, &v, 0);
+}
+
 Status BdbStore::Error(std::string_view what, int ret) {
   std::string msg = std::string(what) + " in " + dir_ + ": " + db_strerror(ret);
   if (!last_error_.empty()) {
@@ -570,13 +579,7 @@ Status BdbStore::AppendHistory(const HistoryRecord& rec) {
       ret = direct_->put(direct_, txn, &k, &v, DB_NOOVERWRITE);
       if (ret != 0 && ret != DB_KEYEXIST) return ret;
     }
-    if (reserve) {
-      std::string limit = store::EncodePos({0, new_limit}).substr(8);
-      k = In("seq");
-      v = In(limit);
-      if ((ret = meta_->put(meta_, txn, &k, &v, 0)) != 0) return ret;
-    }
-    return 0;
+    return reserve ? PutSeqLimit(txn, new_limit) : 0;
   }, opts_.sync_on_commit ? 0 : DB_TXN_NOSYNC);
   if (st.ok() && reserve) seq_limit_ = new_limit;
   return st;
@@ -818,10 +821,8 @@ Status BdbStore::WriteLog() {
   // but a commit under DB_TXN_WRITE_NOSYNC does exactly that, so commit a
   // real change: the sequence reservation, rewritten unchanged (the value is
   // at least every sequence number handed out, so it is always valid).
-  const std::string limit = store::EncodePos({0, seq_limit_}).substr(8);
   return Txn("writing the log", [&](DB_TXN* txn, Status*) {
-    DBT k = In("seq"), v = In(limit);
-    return meta_->put(meta_, txn, &k, &v, 0);
+    return PutSeqLimit(txn, seq_limit_);
   });  // under the environment's DB_TXN_WRITE_NOSYNC
 }
 
