@@ -1,6 +1,6 @@
 // The control protocol spoken over chatd's UNIX control socket by chatctl
 // (doc/control.md): encoding and decoding of request and response lines.
-// Pure: no sockets, no files; the daemon (src/chatd/control.cc) and chatctl
+// Pure: no sockets, no files; the daemon (src/chatd/control/control.cc) and chatctl
 // (src/chatctl/client.cc) do the I/O and frame bytes into lines with
 // chat::irc::LineFramer(kMaxLineBytes - 1).
 //

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "chatd/store.h"
+#include "chatd/store/store.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-"""chatd as a service (doc/chatd.8, src/chatd/daemon.h): classic daemon mode
+"""chatd as a service (doc/chatd.8, src/chatd/core/daemon.h): classic daemon mode
 (detach, pid file, start-up errors on the terminal), the privilege drop, and
 sd_notify under a fake systemd (NOTIFY_SOCKET)."""
 

@@ -1,6 +1,6 @@
 // Tests for config.h: defaults, the sample etc/chatd.conf, every class of
 // error message, path resolution and Cidr::Contains.
-#include "chatd/config.h"
+#include "chatd/core/config.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -2,7 +2,7 @@
 // the hard limit.
 #include <sys/resource.h>
 
-#include "chatd/daemon.h"
+#include "chatd/core/daemon.h"
 
 // CppUTest last: its leak detector redefines operator new.
 #include <CppUTest/TestHarness.h>

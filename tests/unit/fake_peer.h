@@ -16,9 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include "chatd/client.h"
-#include "chatd/peer.h"
-#include "chatd/server.h"
+#include "chatd/irc/client.h"
+#include "chatd/core/peer.h"
+#include "chatd/core/server.h"
 #include "libchat/message.h"
 
 // Last: its memory-leak macros redefine `new`, which breaks standard headers.

@@ -13,14 +13,14 @@
 #include <string_view>
 #include <vector>
 
-#include "chatd/caps.h"
-#include "chatd/channel_modes.h"
-#include "chatd/client.h"
-#include "chatd/config.h"
-#include "chatd/dispatch.h"
-#include "chatd/log.h"
-#include "chatd/server.h"
-#include "chatd/store.h"
+#include "chatd/irc/caps.h"
+#include "chatd/irc/channel_modes.h"
+#include "chatd/irc/client.h"
+#include "chatd/core/config.h"
+#include "chatd/irc/dispatch.h"
+#include "chatd/core/log.h"
+#include "chatd/core/server.h"
+#include "chatd/store/store.h"
 #include "fake_peer.h"
 #include "libchat/message.h"
 

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "chatd/config.h"
-#include "chatd/log.h"
-#include "chatd/server.h"
-#include "chatd/store.h"
+#include "chatd/core/config.h"
+#include "chatd/core/log.h"
+#include "chatd/core/server.h"
+#include "chatd/store/store.h"
 #include "fake_peer.h"
 #include "libchat/message.h"
 #include "CppUTest/TestHarness.h"  // last: see fake_peer.h

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "chatd/store.h"
-#include "chatd/store_codec.h"
+#include "chatd/store/store.h"
+#include "chatd/store/store_codec.h"
 
 // Last: its memory-leak macros redefine `new`, which breaks standard headers.
 #include "CppUTest/TestHarness.h"

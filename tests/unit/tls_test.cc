@@ -1,7 +1,7 @@
 // Tests for tls.h: building the server context from throwaway certificates
 // (made with the openssl command), its error messages, Reload, and real
 // in-memory handshakes to check the protocol and cipher policy.
-#include "chatd/tls.h"
+#include "chatd/core/tls.h"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>

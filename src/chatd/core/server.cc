@@ -1,0 +1,497 @@
+// Server: network state and the process's life on the event loop.
+#include "chatd/core/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "chatd/irc/channel.h"
+#include "chatd/irc/client.h"
+#include "chatd/core/conn.h"
+#include "chatd/control/control.h"
+#include "chatd/core/daemon.h"
+#include "chatd/core/listener.h"
+#include "chatd/core/log.h"
+#include "chatd/store/store.h"
+#include "chatd/core/tls.h"
+#include "libchat/casemap.h"
+#include "libchat/numerics.h"
+
+namespace chatd {
+
+using chat::irc::Fold;
+
+Server::Server(Config config) : config_(std::move(config)), started_(time(nullptr)) {}
+
+Server::~Server() {
+  Conn::SetBeforeWrite(nullptr, nullptr);
+  control_.reset();
+  clients_.clear();
+  store_.reset();  // checkpoints and closes the environment
+  dead_.clear();
+  listeners_.clear();
+  Conn::DestroyLingering();
+  for (event* ev : events_) event_free(ev);
+  if (reap_ != nullptr) event_free(reap_);
+  if (base_ != nullptr) event_base_free(base_);
+}
+
+chat::Status Server::Start(std::unique_ptr<Store> store) {
+  base_ = event_base_new();
+  if (base_ == nullptr) return chat::Status::IOError("cannot create the event loop");
+  const bool persistent = store == nullptr;  // an injected store (tests) keeps nothing on disk
+  if (persistent) {
+    StoreOptions opts;
+    opts.sync_on_commit = config_.sync_on_commit;
+    auto opened = OpenBdbStore(config_.data_dir, opts);
+    if (!opened.ok()) return opened.status();
+    store = std::move(opened).value();
+  }
+  store_ = std::move(store);
+  Conn::SetBeforeWrite(&Server::WriteLogCb, this);
+  chat::Status secret = LoadSecret(persistent);
+  if (!secret.ok()) return secret;
+  chat::Status loaded = LoadChannels();
+  if (!loaded.ok()) return loaded;
+  bool need_tls = std::any_of(config_.listen.begin(), config_.listen.end(),
+                              [](const ListenConfig& l) { return l.tls; });
+  if (need_tls) {
+    auto tls = TlsContext::Create(config_.tls_certificate, config_.tls_key);
+    if (!tls.ok()) return tls.status();
+    tls_ = std::move(tls).value();
+  }
+  for (const auto& lc : config_.listen) {
+    auto l = Listener::Create(this, lc);
+    if (!l.ok()) return l.status();
+    listeners_.push_back(std::move(l).value());
+    LOG_INFO("listening on %s%s", lc.address.c_str(), lc.tls ? " (TLS)" : "");
+  }
+  if (persistent && !config_.control_socket.empty()) {
+    auto control = Control::Create(this);
+    if (!control.ok()) return control.status();
+    control_ = std::move(control).value();
+  }
+  unsigned char rnd[6];
+  if (RAND_bytes(rnd, sizeof rnd) != 1) return chat::Status::IOError("no randomness for msgids");
+  static const char kHex[] = "0123456789abcdef";
+  for (unsigned char b : rnd) {
+    msgid_prefix_ += kHex[b >> 4];
+    msgid_prefix_ += kHex[b & 15];
+  }
+  LoadMotd();
+  BuildIsupport();
+  reap_ = event_new(base_, -1, 0, &Server::ReapCb, this);
+  event* tick = event_new(base_, -1, EV_PERSIST, &Server::TickCb, this);
+  timeval one{1, 0};
+  event_add(tick, &one);
+  events_.push_back(tick);
+  event* upkeep = event_new(base_, -1, EV_PERSIST, &Server::UpkeepCb, this);
+  timeval tenth{0, 100000};
+  event_add(upkeep, &tenth);
+  events_.push_back(upkeep);
+  for (int sig : {SIGHUP, SIGTERM, SIGINT}) {
+    event* ev = evsignal_new(base_, sig, &Server::SignalCb, this);
+    event_add(ev, nullptr);
+    events_.push_back(ev);
+  }
+  return chat::Status::OK();
+}
+
+int Server::Run() {
+  event_base_dispatch(base_);
+  return exit_code_;
+}
+
+void Server::Stop(const std::string& reason) {
+  LOG_NOTICE("shutting down: %s", reason.c_str());
+  NotifyService(ServiceState::kStopping, "shutting down");
+  listeners_.clear();
+  std::vector<Client*> all;
+  for (auto& [id, c] : clients_) all.push_back(c.get());
+  for (Client* c : all) c->Quit(reason);
+  timeval grace{0, 300000};  // let the ERROR lines flush
+  event_base_loopexit(base_, &grace);
+}
+
+void Server::Reload() {
+  ReloadNotice notice;  // sd_notify RELOADING=1 now, READY=1 on every way out
+  auto fresh = LoadConfig(config_.path);
+  if (!fresh.ok()) {
+    LOG_ERROR("reload: %s; keeping the running configuration", fresh.status().message().c_str());
+    return;
+  }
+  Config next = std::move(fresh).value();
+  // Listeners, the server name, data_dir and the control socket need a
+  // restart; the rest applies now.
+  next.listen = config_.listen;
+  next.server_name = config_.server_name;
+  next.data_dir = config_.data_dir;
+  next.control_socket = config_.control_socket;
+  if (tls_ != nullptr) {
+    chat::Status s = tls_->Reload(next.tls_certificate, next.tls_key);
+    if (!s.ok()) LOG_ERROR("reload: %s; keeping the old certificate", s.ToString().c_str());
+  }
+  config_ = std::move(next);
+  LoadMotd();
+  BuildIsupport();
+  LOG_NOTICE("configuration reloaded from %s", config_.path.c_str());
+}
+
+chat::Status Server::LoadSecret(bool persistent) {
+  std::string path = config_.data_dir + "/secret";
+  std::ifstream in(path, std::ios::binary);
+  if (persistent && in) {
+    secret_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (secret_.size() == 32) return chat::Status::OK();
+    return chat::Status::Corruption(path + " is damaged: delete it and chatd makes a new one");
+  }
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return chat::Status::IOError("no randomness for " + path);
+  secret_.assign(reinterpret_cast<char*>(bytes), sizeof bytes);
+  if (!persistent) return chat::Status::OK();
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0 || write(fd, bytes, sizeof bytes) != static_cast<ssize_t>(sizeof bytes)) {
+    if (fd >= 0) close(fd);
+    return chat::Status::IOError("cannot write " + path + ": " + strerror(errno));
+  }
+  close(fd);
+  return chat::Status::OK();
+}
+
+void Server::LoadMotd() {
+  motd_.clear();
+  if (config_.motd_file.empty()) return;
+  std::ifstream in(config_.motd_file);
+  if (!in) {
+    LOG_WARNING("cannot read motd_file %s", config_.motd_file.c_str());
+    return;
+  }
+  std::string line;
+  while (motd_.size() < 500 && std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    motd_.push_back(std::string(chat::irc::TruncateUtf8(line, 400)));
+  }
+}
+
+void Server::BuildIsupport() {
+  const Config& c = config_;
+  auto n = [](std::size_t v) { return std::to_string(v); };
+  isupport_ = {
+      "AWAYLEN=" + n(c.awaylen),
+      "BOT=B",
+      std::string("CASEMAPPING=") + chat::irc::kCasemappingName,
+      "CHANLIMIT=#:" + n(c.max_channels),
+      "CHANMODES=b,k,l,imnst",
+      "CHANNELLEN=" + n(c.channellen),
+      "CHANTYPES=#",
+      "CHATHISTORY=" + n(c.chathistory_limit),
+      "ELIST=MNU",
+      "HOSTLEN=64",
+      "KICKLEN=" + n(c.kicklen),
+      "MAXLIST=b:" + n(c.list_max_bans),
+      "MAXTARGETS=" + n(c.maxtargets),
+      "MODES=4",
+      "MONITOR=" + n(c.monitor_max),
+      "MSGREFTYPES=msgid,timestamp",
+      "NETWORK=" + c.network,
+      "NICKLEN=" + n(c.nicklen),
+      "PREFIX=(ov)@+",
+      "STATUSMSG=@+",
+      "TARGMAX=JOIN:,PART:,KICK:1,NAMES:1,LIST:1,WHOIS:1,MONITOR:,PRIVMSG:" + n(c.maxtargets) +
+          ",NOTICE:" + n(c.maxtargets) + ",TAGMSG:" + n(c.maxtargets),
+      "TOPICLEN=" + n(c.topiclen),
+      "USERLEN=16",
+      "UTF8ONLY",
+      "WHOX",
+  };
+}
+
+void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, bool tls) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  int family = sa->sa_family;
+  unsigned char bin[16] = {};
+  if (family == AF_INET6) {
+    const auto* s6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+      family = AF_INET;
+      memcpy(bin, s6->sin6_addr.s6_addr + 12, 4);
+    } else {
+      memcpy(bin, s6->sin6_addr.s6_addr, 16);
+    }
+  } else {
+    memcpy(bin, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, 4);
+  }
+  inet_ntop(family, bin, text, sizeof text);
+  std::string address = text;
+
+  SSL* ssl = nullptr;
+  if (tls) {
+    ssl = tls_->NewSsl();
+    if (ssl == nullptr) {
+      evutil_closesocket(fd);
+      return;
+    }
+  }
+  ConnLimits limits{config_.recvq_bytes, config_.sendq_bytes};
+  auto conn = Conn::Create(base_, fd, ssl, address, limits);
+  if (conn == nullptr) return;
+  bool exempt = std::any_of(config_.flood_exempt.begin(), config_.flood_exempt.end(),
+                            [&](const Cidr& c) { return c.Contains(family, bin); });
+  AddClient(std::move(conn), exempt);
+}
+
+Client* Server::AddClient(std::unique_ptr<Peer> peer, bool flood_exempt) {
+  uint64_t id = NextId();
+  auto client = std::make_unique<Client>(this, id, std::move(peer), flood_exempt);
+  Client* c = client.get();
+  clients_.emplace(id, std::move(client));
+  std::size_t& from_ip = per_ip_[c->address()];
+  ++from_ip;
+  LOG_INFO("client %llu [%s] connected%s", static_cast<unsigned long long>(id), c->address().c_str(),
+           c->is_tls() ? " (TLS)" : "");
+  if (clients_.size() > config_.max_clients) {
+    c->Quit("Server is full");
+  } else if (from_ip > config_.max_per_ip) {
+    c->Quit("Too many connections from your address");
+  }
+  return c;
+}
+
+Client* Server::FindNick(std::string_view nick) const {
+  auto it = nicks_.find(Fold(nick));
+  return it == nicks_.end() ? nullptr : it->second;
+}
+
+void Server::SetNick(Client* c, const std::string& nick) {
+  if (!c->nick_.empty()) {
+    auto it = nicks_.find(Fold(c->nick_));
+    if (it != nicks_.end() && it->second == c) nicks_.erase(it);
+  }
+  c->nick_ = nick;
+  nicks_[Fold(nick)] = c;
+}
+
+void Server::ClearNick(Client* c) {
+  auto it = nicks_.find(Fold(c->nick_));
+  if (it != nicks_.end() && it->second == c) nicks_.erase(it);
+  c->nick_.clear();
+}
+
+void Server::RemoveClient(Client* c) {
+  if (!c->nick_.empty()) {
+    auto it = nicks_.find(Fold(c->nick_));
+    if (it != nicks_.end() && it->second == c) nicks_.erase(it);
+  }
+  for (Channel* ch : c->channels_) {
+    ch->RemoveMember(c);
+    DeleteChannelIfEmpty(ch);
+  }
+  c->channels_.clear();
+  for (const auto& folded : std::set<std::string>(c->monitoring_)) Unmonitor(c, folded);
+  auto ip = per_ip_.find(c->address());
+  if (ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
+  auto it = clients_.find(c->id());
+  if (it != clients_.end()) {
+    if (c->registered()) --registered_count_;
+    if (c->invisible()) --invisible_count_;
+    dead_.push_back(std::move(it->second));
+    clients_.erase(it);
+    event_active(reap_, 0, 0);
+  }
+}
+
+void Server::NoteRegistered() {
+  ++registered_count_;
+  max_registered_ = std::max(max_registered_, registered_count_);
+}
+
+void Server::SetInvisible(Client* c, bool on) {
+  if (c->mode_invisible_ == on) return;
+  c->mode_invisible_ = on;
+  if (on) {
+    ++invisible_count_;
+  } else {
+    --invisible_count_;
+  }
+}
+
+Channel* Server::FindChannel(std::string_view name) const {
+  auto it = channels_.find(Fold(name));
+  return it == channels_.end() ? nullptr : it->second.get();
+}
+
+Channel* Server::CreateChannel(const std::string& name) {
+  auto& slot = channels_[Fold(name)];
+  if (slot == nullptr) slot = std::make_unique<Channel>(name, time(nullptr));
+  return slot.get();
+}
+
+void Server::DeleteChannelIfEmpty(Channel* ch) {
+  if (!ch->empty() || ch->registered) return;
+  // An unregistered (guest) channel vanishes with its history.
+  if (store_ != nullptr) {
+    chat::Status s = store_->DeleteHistory(Fold(ch->name()));
+    if (!s.ok() && s.code() != chat::Status::Code::kNotFound) {
+      LOG_ERROR("deleting history of %s: %s", ch->name().c_str(), s.ToString().c_str());
+    }
+  }
+  channels_.erase(Fold(ch->name()));
+}
+
+int Server::AuthWait(const std::string& address, const std::string& account) const {
+  time_t now = time(nullptr);
+  int wait = 0;
+  for (const std::string& key : {"ip:" + address, "acct:" + Fold(account)}) {
+    auto it = auth_failures_.find(key);
+    if (it != auth_failures_.end() && it->second.until > now) {
+      wait = std::max(wait, static_cast<int>(it->second.until - now));
+    }
+  }
+  return wait;
+}
+
+void Server::NoteAuthFailure(const std::string& address, const std::string& account) {
+  time_t now = time(nullptr);
+  for (const std::string& key : {"ip:" + address, "acct:" + Fold(account)}) {
+    if (key == "acct:") continue;
+    AuthFailures& f = auth_failures_[key];
+    if (f.until != 0 && f.until <= now) f = AuthFailures{};  // an old throttle expired
+    if (++f.count >= config_.auth_failures_before_throttle) f.until = now + config_.auth_throttle_s;
+  }
+}
+
+void Server::NoteAuthSuccess(const std::string& address, const std::string& account) {
+  auth_failures_.erase("ip:" + address);
+  auth_failures_.erase("acct:" + Fold(account));
+}
+
+void Server::WriteLogCb(void* arg) noexcept {
+  auto* self = static_cast<Server*>(arg);
+  if (self->store_ == nullptr) return;
+  chat::Status s = self->store_->WriteLog();
+  if (s.ok() == !self->write_log_failing_) return;
+  self->write_log_failing_ = !s.ok();
+  if (s.ok()) {
+    LOG_INFO("history log written again");
+  } else {
+    // Recipients still get this pass's messages; a crash before the write
+    // succeeds would lose them from history.
+    LOG_ERROR("history log write failed (retried before every send): %s", s.ToString().c_str());
+  }
+}
+
+void Server::UpkeepCb(evutil_socket_t, short, void* arg) noexcept {
+  auto* self = static_cast<Server*>(arg);
+  if (self->store_ == nullptr) return;
+  const Config& cfg = self->config_;
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+  if (!cfg.sync_on_commit && now - self->last_flush_ms_ >= cfg.sync_interval_ms) {
+    self->last_flush_ms_ = now;
+    chat::Status s = self->store_->Flush();
+    if (!s.ok()) LOG_ERROR("log flush: %s", s.ToString().c_str());
+  }
+  if (now - self->last_checkpoint_ms_ >= int64_t{cfg.checkpoint_interval_s} * 1000) {
+    if (self->last_checkpoint_ms_ != 0) {
+      chat::Status s = self->store_->Checkpoint();
+      if (!s.ok()) LOG_ERROR("checkpoint: %s", s.ToString().c_str());
+    }
+    self->last_checkpoint_ms_ = now;
+  }
+  bool retention = cfg.history_max_age_days > 0 || cfg.history_max_per_target > 0;
+  if (retention && now - self->last_prune_ms_ >= 3600 * 1000) {
+    self->last_prune_ms_ = now;
+    auto pruned = self->store_->Prune(now, cfg.history_max_age_days * 86400 * 1000, cfg.history_max_per_target);
+    if (!pruned.ok()) {
+      LOG_ERROR("history retention: %s", pruned.status().ToString().c_str());
+    } else if (pruned.value() > 0) {
+      LOG_INFO("history retention removed %llu messages", static_cast<unsigned long long>(pruned.value()));
+    }
+  }
+}
+
+void Server::RememberNick(const Client* c) {
+  if (c->nick().empty() || config_.whowas_max == 0) return;
+  whowas_.push_front({c->nick(), c->user(), c->host(), c->realname(), time(nullptr)});
+  while (whowas_.size() > config_.whowas_max) whowas_.pop_back();
+}
+
+void Server::Monitor(Client* watcher, const std::string& folded) {
+  if (watcher->monitoring_.insert(folded).second) monitors_[folded].push_back(watcher);
+}
+
+void Server::Unmonitor(Client* watcher, const std::string& folded) {
+  if (watcher->monitoring_.erase(folded) == 0) return;
+  auto it = monitors_.find(folded);
+  if (it == monitors_.end()) return;
+  auto& v = it->second;
+  v.erase(std::remove(v.begin(), v.end(), watcher), v.end());
+  if (v.empty()) monitors_.erase(it);
+}
+
+void Server::NotifyMonitors(const std::string& nick, const std::string& prefix, bool online) {
+  auto it = monitors_.find(Fold(nick));
+  if (it == monitors_.end()) return;
+  for (Client* w : it->second) {
+    if (online) {
+      w->Numeric(chat::irc::RPL_MONONLINE, {prefix});
+    } else {
+      w->Numeric(chat::irc::RPL_MONOFFLINE, {nick});
+    }
+  }
+}
+
+void Server::NoteMessage() {
+  time_t now = time(nullptr);
+  MessageBucket& b = message_buckets_[now % 60];
+  if (b.second != now) b = MessageBucket{now, 0};
+  ++b.count;
+}
+
+double Server::MessagesPerSecond() const {
+  time_t now = time(nullptr);
+  uint64_t total = 0;
+  for (const MessageBucket& b : message_buckets_) {
+    if (now - b.second < 60) total += b.count;
+  }
+  return static_cast<double>(total) / 60.0;
+}
+
+std::string Server::NewMsgid() {
+  return msgid_prefix_ + "-" + std::to_string(++msgid_counter_);
+}
+
+void Server::TickCb(evutil_socket_t, short, void* arg) noexcept {
+  auto* self = static_cast<Server*>(arg);
+  time_t now = time(nullptr);
+  std::vector<Client*> all;
+  all.reserve(self->clients_.size());
+  for (auto& [id, c] : self->clients_) all.push_back(c.get());
+  for (Client* c : all) {
+    if (!c->closing()) c->Tick(now);
+  }
+}
+
+void Server::SignalCb(evutil_socket_t sig, short, void* arg) noexcept {
+  auto* self = static_cast<Server*>(arg);
+  if (sig == SIGHUP) {
+    self->Reload();
+  } else {
+    self->Stop("Server shutting down");
+  }
+}
+
+void Server::ReapCb(evutil_socket_t, short, void* arg) noexcept {
+  static_cast<Server*>(arg)->dead_.clear();
+}
+
+}  // namespace chatd

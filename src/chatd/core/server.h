@@ -1,0 +1,199 @@
+// Server: the network state of one chatd (clients, nick index, channels,
+// WHOWAS, MONITOR) and the process's life on its event loop (listeners,
+// signals, the once-a-second tick, reaping of closed clients).
+#ifndef CHATD_SERVER_H_
+#define CHATD_SERVER_H_
+
+#include <event2/event.h>
+
+#include <cstdint>
+#include <ctime>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "chatd/core/config.h"
+#include "chatd/store/store.h"
+#include "libchat/status.h"
+
+namespace chatd {
+
+class Channel;
+class Client;
+class Control;
+class Listener;
+class Peer;
+class TlsContext;
+
+struct WhowasEntry {
+  std::string nick, user, host, realname;
+  time_t when;
+};
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+
+  // Creates the event loop, opens the store (the Berkeley DB environment in
+  // data_dir unless `store` is given, e.g. an in-memory one in tests), loads
+  // registered channels, and opens the TLS context, listeners and (with the
+  // Berkeley DB store only) the control socket. Errors name what failed
+  // (file, address).
+  chat::Status Start(std::unique_ptr<Store> store = nullptr);
+  // Runs the loop until Stop(). Returns the exit status for main().
+  int Run();
+  // Graceful shutdown: ERROR to every client, then the loop exits.
+  void Stop(const std::string& reason);
+  // Re-reads the config file's reloadable parts, the TLS certificate and the MOTD.
+  void Reload();
+  // Re-reads motd_file only (chatctl motd reload).
+  void ReloadMotd() { LoadMotd(); }
+
+  event_base* base() const { return base_; }
+  const Config& config() const { return config_; }
+  const std::string& name() const { return config_.server_name; }
+  time_t started() const { return started_; }
+  const std::vector<std::string>& motd() const { return motd_; }
+  const std::vector<std::string>& isupport() const { return isupport_; }
+
+  // ---- connections (called by Listener)
+  void Accept(evutil_socket_t fd, const struct sockaddr* sa, int salen, bool tls);
+  // Adds a client talking through `peer` (a Conn, or an in-memory peer in
+  // tests) and applies max_clients / max_per_ip. The returned client may
+  // already be closing; it is owned by the server.
+  Client* AddClient(std::unique_ptr<Peer> peer, bool flood_exempt);
+
+  // ---- clients
+  Client* FindNick(std::string_view nick) const;
+  // Claims `nick` for c (releasing c's old nick). Caller checked availability.
+  void SetNick(Client* c, const std::string& nick);
+  // Releases c's nick (c has none afterwards).
+  void ClearNick(Client* c);
+  // Forgets c: nick index, channels (no messages), monitors; schedules deletion.
+  void RemoveClient(Client* c);
+  const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  // Running counts, kept as clients register, change +i and leave, so that
+  // registration and LUSERS cost O(1) instead of a walk over every client.
+  std::size_t registered_count() const { return registered_count_; }
+  // Registered clients with user mode +i (MODE needs registration).
+  std::size_t invisible_count() const { return invisible_count_; }
+  // Connections that have not completed registration.
+  std::size_t unknown_count() const { return clients_.size() - registered_count_; }
+  std::size_t max_registered() const { return max_registered_; }
+  // Called once by registration, right after c.registered_ became true.
+  void NoteRegistered();
+  // Sets or clears c's user mode +i (RFC 2812 §3.1.5), keeping the count.
+  void SetInvisible(Client* c, bool on);
+
+  // ---- channels (keyed by folded name; std::map so LIST is ordered)
+  Channel* FindChannel(std::string_view name) const;
+  Channel* CreateChannel(const std::string& name);
+  void DeleteChannelIfEmpty(Channel* ch);
+  const std::map<std::string, std::unique_ptr<Channel>>& channels() const { return channels_; }
+
+  // ---- persistence (registry.cc)
+  Store* store() const { return store_.get(); }
+  // 32 random bytes kept in data_dir/secret (0600), stable across restarts;
+  // seeds SCRAM's fake salts for unknown accounts.
+  const std::string& secret() const { return secret_; }
+  // Writes a registered channel's state to the store; failures are logged.
+  void SaveChannel(const Channel* ch);
+  // Registers ch to `owner` (an account, or "" for the server) and saves it.
+  void RegisterChannel(Channel* ch, const std::string& owner);
+  // Drops a registered channel: parts present members with `reason`,
+  // deletes it and its history from the store.
+  void DropChannel(Channel* ch, const std::string& reason);
+
+  // ---- login throttling (per address and per account)
+  // Seconds the address or account must still wait, 0 when not throttled.
+  int AuthWait(const std::string& address, const std::string& account) const;
+  void NoteAuthFailure(const std::string& address, const std::string& account);
+  void NoteAuthSuccess(const std::string& address, const std::string& account);
+
+  // ---- WHOWAS (RFC 2812 §3.6.3), newest first
+  void RememberNick(const Client* c);
+  const std::deque<WhowasEntry>& whowas() const { return whowas_; }
+
+  // ---- MONITOR (https://ircv3.net/specs/extensions/monitor)
+  void Monitor(Client* watcher, const std::string& folded_nick);
+  void Unmonitor(Client* watcher, const std::string& folded_nick);
+  // Sends RPL_MONONLINE / RPL_MONOFFLINE about `nick` to its watchers.
+  void NotifyMonitors(const std::string& nick, const std::string& prefix, bool online);
+
+  // ---- control socket (control.cc): an announcement sent as a NOTICE to
+  // clients at registration, "" for none; chatctl announce sets it.
+  const std::string& announcement() const { return announcement_; }
+  void set_announcement(std::string text) { announcement_ = std::move(text); }
+  // Counts one PRIVMSG/NOTICE handled; MessagesPerSecond() is the average
+  // over the last 60 seconds (chatctl status).
+  void NoteMessage();
+  double MessagesPerSecond() const;
+
+  // ---- ids
+  uint64_t NextId() { return next_id_++; }
+  // Random hex chosen at Start, different for every run of the server.
+  const std::string& run_id() const { return msgid_prefix_; }
+  // A unique msgid for the msgid tag (https://ircv3.net/specs/extensions/message-ids).
+  std::string NewMsgid();
+
+ private:
+  void LoadMotd();
+  chat::Status LoadChannels();
+  static void UpkeepCb(evutil_socket_t, short, void* arg) noexcept;
+  // Conn's before-write hook: Store::WriteLog, failures logged once per outage.
+  static void WriteLogCb(void* arg) noexcept;
+  void BuildIsupport();
+  static void TickCb(evutil_socket_t, short, void* arg) noexcept;
+  static void SignalCb(evutil_socket_t sig, short, void* arg) noexcept;
+  static void ReapCb(evutil_socket_t, short, void* arg) noexcept;
+
+  Config config_;
+  event_base* base_ = nullptr;
+  std::unique_ptr<TlsContext> tls_;
+  std::unique_ptr<Store> store_;
+  std::string secret_;
+  chat::Status LoadSecret(bool persistent);
+  int64_t last_flush_ms_ = 0, last_checkpoint_ms_ = 0, last_prune_ms_ = 0;
+  bool write_log_failing_ = false;
+  struct AuthFailures {
+    int count = 0;
+    time_t until = 0;  // throttled until (Unix seconds)
+  };
+  std::unordered_map<std::string, AuthFailures> auth_failures_;  // "ip:<addr>" / "acct:<folded>"
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<event*> events_;  // tick + signals, freed at exit
+  event* reap_ = nullptr;
+  time_t started_;
+  std::vector<std::string> motd_;
+  std::vector<std::string> isupport_;  // "KEY=VALUE" tokens for RPL_ISUPPORT
+  int exit_code_ = 0;
+
+  std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
+  std::vector<std::unique_ptr<Client>> dead_;  // removed this iteration, deleted by ReapCb
+  std::unordered_map<std::string, Client*> nicks_;  // folded nick -> client
+  std::map<std::string, std::unique_ptr<Channel>> channels_;
+  std::deque<WhowasEntry> whowas_;
+  std::unordered_map<std::string, std::vector<Client*>> monitors_;  // folded nick -> watchers
+  std::unordered_map<std::string, std::size_t> per_ip_;
+  std::size_t max_registered_ = 0;
+  std::size_t registered_count_ = 0;  // clients_ with registered()
+  std::size_t invisible_count_ = 0;   // clients_ with invisible()
+  uint64_t next_id_ = 1;
+  uint64_t msgid_counter_ = 0;
+  std::string msgid_prefix_;
+  std::unique_ptr<Control> control_;  // null in tests with an injected store, or with [control] socket = ""
+  std::string announcement_;
+  struct MessageBucket {
+    time_t second = 0;
+    uint32_t count = 0;
+  };
+  MessageBucket message_buckets_[60];  // indexed by second % 60
+};
+
+}  // namespace chatd
+
+#endif  // CHATD_SERVER_H_
