@@ -151,6 +151,10 @@ TEST(HttpSmuggling, V11BareLfIs400) {
   CHECK_TRUE(o.error);
   LONGS_EQUAL(400, o.status);
   LONGS_EQUAL(0, o.ends);
+  o = Parse("GET / HTTP/1.1\nHost: a\n\n" + kGet);  // not taken for a version error
+  CHECK_TRUE(o.error);
+  LONGS_EQUAL(400, o.status);
+  STRCMP_EQUAL("bad-line-ending", o.code.c_str());
   o = Parse("GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n");
   CHECK_TRUE(o.error);
   LONGS_EQUAL(400, o.status);

@@ -286,7 +286,11 @@ RequestParser::Event RequestParser::Impl::MapBeastError(const beast::error_code&
     // Beast refuses versions other than 1.0 and 1.1 with the same error as
     // a malformed one: a well-formed "HTTP/d.d" gets 505.
     std::string_view line = Unconsumed();
-    line = line.substr(0, line.find("\r\n"));
+    std::size_t lf = line.find('\n');
+    if (lf == std::string_view::npos || lf == 0 || line[lf - 1] != '\r') {
+      return SetError(Error(400, "bad-line-ending", "lines must end with CRLF"));
+    }
+    line = line.substr(0, lf - 1);
     bool well_formed = line.size() >= 9 && line.compare(line.size() - 9, 6, " HTTP/") == 0 &&
                        line[line.size() - 3] >= '0' && line[line.size() - 3] <= '9' &&
                        line[line.size() - 2] == '.' && line.back() >= '0' && line.back() <= '9';
