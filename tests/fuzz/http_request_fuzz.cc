@@ -1,8 +1,8 @@
 // libFuzzer target: bytes fed to chat::http::RequestParser (Beast plus the
 // strict-framing wrapper) whole and in fuzzer-chosen chunk sizes. Both
 // feeds must give the same requests, bodies and error status (the parse
-// never depends on how TCP split the bytes; only a size limit may trip at a
-// different point), bodies of length-framed requests
+// never depends on how TCP split the bytes; an error may show up later or
+// a size limit trip at another point, see below), bodies of length-framed requests
 // have exactly Content-Length bytes, heads carry HTTP/1.0 or 1.1 only, and
 // the buffer never holds more than a header's worth plus one chunk.
 #include <cstdint>
@@ -53,7 +53,7 @@ std::string Run(std::string_view input, std::size_t step) {
         // point depending on the split: mark them for the comparison.
         const auto& err = p.error();
         bool limit = err.status == 431 || err.code == "chunk-line-too-long";
-        return log + (limit ? "L" : "X" + std::to_string(err.status));
+        return log + (limit ? "!L" : "!X" + std::to_string(err.status));
       }
     }
     // Unconsumed input is at most a head or chunk line being assembled.
@@ -70,11 +70,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string whole = Run(input, 0), split = Run(input, step);
   if (whole == split) return 0;
-  // Only a limit error may differ, and only after the same prefix.
-  bool whole_limit = !whole.empty() && whole.back() == 'L';
-  bool split_limit = !split.empty() && split.back() == 'L';
-  if (!whole_limit && !split_limit) abort();
-  std::size_t common = std::min(whole.size(), split.size()) - 1;
-  if (whole.compare(0, common, split, 0, common) != 0) abort();
+  // Beast may see an error only once more of the head is there (it waits
+  // for the end of the header when a start line arrived in pieces): a feed
+  // still waiting for input must have reported a prefix of the other's
+  // events. Limits may trip at different points. Nothing else may differ.
+  std::size_t we = whole.rfind('!'), se = split.rfind('!');
+  std::string wlog = whole.substr(0, we), slog = split.substr(0, se);
+  bool wlimit = we != std::string::npos && whole.compare(we, 2, "!L") == 0;
+  bool slimit = se != std::string::npos && split.compare(se, 2, "!L") == 0;
+  auto prefix = [](const std::string& a, const std::string& b) { return b.compare(0, a.size(), a) == 0; };
+  if (we == std::string::npos && se != std::string::npos && prefix(whole, slog)) return 0;
+  if (se == std::string::npos && we != std::string::npos && prefix(split, wlog)) return 0;
+  if ((wlimit || slimit) && (prefix(wlog, slog) || prefix(slog, wlog))) return 0;
+  abort();
   return 0;
 }
