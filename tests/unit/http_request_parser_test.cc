@@ -178,6 +178,8 @@ TEST(HttpSmuggling, V14Http12Is505) {
   ExpectRefused("GET / HTTP/1.2\r\nHost: a\r\n\r\n", 505, "http-version-not-supported");
   ExpectRefused("GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505, "http-version-not-supported");
   ExpectRefused("GET / HTTP/0.9\r\nHost: a\r\n\r\n", 505, "http-version-not-supported");
+  // Found by the fuzzer: a version-like tail on a malformed line is not 505.
+  ExpectRefused("GOT / HTGOT / HTTP/1.1\r\n\r\n", 400, "bad-version");
 }
 
 TEST(HttpSmuggling, V15OtherCodingBeforeChunkedIs501) {

@@ -8,6 +8,7 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -291,7 +292,8 @@ RequestParser::Event RequestParser::Impl::MapBeastError(const beast::error_code&
       return SetError(Error(400, "bad-line-ending", "lines must end with CRLF"));
     }
     line = line.substr(0, lf - 1);
-    bool well_formed = line.size() >= 9 && line.compare(line.size() - 9, 6, " HTTP/") == 0 &&
+    // method SP request-target SP HTTP/d.d: exactly two spaces.
+    bool well_formed = line.size() >= 9 && std::count(line.begin(), line.end(), ' ') == 2 && line.compare(line.size() - 9, 6, " HTTP/") == 0 &&
                        line[line.size() - 3] >= '0' && line[line.size() - 3] <= '9' &&
                        line[line.size() - 2] == '.' && line.back() >= '0' && line.back() <= '9';
     if (well_formed) {
