@@ -229,6 +229,21 @@ TEST(HttpFraming, ChunkLineTooLongIs400) {
   STRCMP_EQUAL("chunk-line-too-long", o.code.c_str());
 }
 
+TEST(HttpFraming, EmptyChunkedBodyArrivingByteByByte) {
+  // Found by the fuzzer: Beast 1.81 asserted when an empty chunked body's
+  // last chunk came in pieces (the wrapper now hands it over whole).
+  for (std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{4}}) {
+    Outcome o = Parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + kGet, step);
+    CHECK_FALSE(o.error);
+    LONGS_EQUAL(2, o.ends);
+    o = Parse("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+              "3\r\nabc\r\n00;x=1\r\nT: 1\r\n\r\n" + kGet, step);
+    CHECK_FALSE(o.error);
+    LONGS_EQUAL(2, o.ends);
+    STRCMP_EQUAL("abc", o.bodies[0].c_str());
+  }
+}
+
 TEST(HttpFraming, GarbageRequestLineIs400) {
   for (const char* in : {"\x01\x02\x03\r\n\r\n", "GET\r\n\r\n", "GET / FOO/1.1\r\nHost: a\r\n\r\n",
                          "GET  / HTTP/1.1\r\nHost: a\r\n\r\n"}) {

@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <utility>
 
@@ -74,6 +75,8 @@ class BeastParser final : public bhttp::basic_parser<true> {
 
   std::string_view body;  // the piece the last put() delivered
   bool trailers = false;  // the header is done: further fields are trailers
+  std::uint64_t chunk_left = 0;  // bytes of the current chunk not yet delivered
+  std::uint64_t chunks = 0;      // chunk headers seen
 
  private:
   void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
@@ -89,10 +92,14 @@ class BeastParser final : public bhttp::basic_parser<true> {
     body = std::string_view(piece.data(), piece.size());
     return piece.size();
   }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view piece,
+  void on_chunk_header_impl(std::uint64_t size, beast::string_view, beast::error_code&) override {
+    chunk_left = size;
+    ++chunks;
+  }
+  std::size_t on_chunk_body_impl(std::uint64_t remain, beast::string_view piece,
                                  beast::error_code&) override {
     body = std::string_view(piece.data(), piece.size());
+    chunk_left = remain - piece.size();
     return piece.size();
   }
   void on_finish_impl(beast::error_code&) override {}
@@ -131,6 +138,7 @@ struct RequestParser::Impl {
   void StartRequest();
   void CheckHeader(beast::error_code& ec);
   bool HasObsFold() const;
+  bool LastChunkIncomplete() const;
   std::string_view Unconsumed() const { return std::string_view(buf).substr(off); }
 };
 
@@ -191,6 +199,25 @@ void BeastParser::on_header_impl(beast::error_code& ec) {
   } else {
     h.framing = BodyFraming::kNone;
   }
+}
+
+// Beast 1.81 asserts (parse_chunk_header: "n >= 5") when the last-chunk
+// line arrived but its trailer section is split across put() calls, and
+// the last chunk is the first one (an empty chunked body): so the last
+// chunk is handed to Beast only with its whole trailer section. True while
+// the buffer holds a last-chunk line without the CRLF CRLF that ends it.
+bool RequestParser::Impl::LastChunkIncomplete() const {
+  if (head.framing != BodyFraming::kChunked || parser->chunk_left != 0) return false;
+  std::string_view in = Unconsumed();
+  std::size_t start = parser->chunks > 0 ? 2 : 0;  // the CRLF ending the previous chunk's data
+  if (in.size() <= start) return true;
+  if (start == 2 && in.compare(0, 2, "\r\n") != 0) return false;  // Beast refuses it
+  std::size_t i = start;
+  while (i < in.size() && in[i] == '0') ++i;
+  if (i == start) return false;                 // not a last chunk (or malformed: Beast decides)
+  if (i == in.size()) return true;              // "000": can't tell yet
+  if (std::isxdigit(static_cast<unsigned char>(in[i]))) return false;  // "01a": a sized chunk
+  return in.find("\r\n\r\n", start) == std::string_view::npos;
 }
 
 bool RequestParser::Impl::HasObsFold() const {
@@ -367,6 +394,12 @@ RequestParser::Event RequestParser::Next(std::string_view* body) {
     }
     std::string_view in = m.Unconsumed();
     if (in.empty()) return Event::kNeedMore;
+    if (m.state == Impl::State::kBody && m.LastChunkIncomplete()) {
+      if (in.size() > m.limits.max_header_bytes) {
+        return m.SetError(Error(400, "chunk-line-too-long", "a chunk line or the trailer section is too long"));
+      }
+      return Event::kNeedMore;
+    }
     m.parser->body = {};
     beast::error_code ec;
     std::size_t used = m.parser->put(boost::asio::const_buffer(in.data(), in.size()), ec);
