@@ -121,6 +121,8 @@ struct RequestParser::Impl {
   std::string transfer_encoding;        // all Transfer-Encoding values, joined
   int host_count = 0;
   std::size_t head_bytes = 0;  // consumed bytes of the current request's head
+  std::size_t fold_checked = 0;  // unconsumed bytes FoldAhead has scanned
+  bool header_end_seen = false;  // FoldAhead reached the end of the header
   bool content_length_seen = false;
   bool expect_other = false;
 
@@ -137,7 +139,9 @@ struct RequestParser::Impl {
   Event MapBeastError(const beast::error_code& ec);
   void StartRequest();
   void CheckHeader(beast::error_code& ec);
-  bool HasObsFold() const;
+  // True when the unconsumed header bytes hold a line starting with
+  // whitespace; scans each byte once (fold_checked, header_end_seen).
+  bool FoldAhead();
   bool LastChunkIncomplete() const;
   std::string_view Unconsumed() const { return std::string_view(buf).substr(off); }
 };
@@ -220,25 +224,33 @@ bool RequestParser::Impl::LastChunkIncomplete() const {
   return in.find("\r\n\r\n", start) == std::string_view::npos;
 }
 
-bool RequestParser::Impl::HasObsFold() const {
-  // A field line starting with whitespace, up to the end of the header
-  // section (the unconsumed bytes start at the request line or a field).
+bool RequestParser::Impl::FoldAhead() {
+  // A line of the header section that starts with whitespace: obs-fold
+  // (RFC 9112 §5.2: reject or replace; we reject), or whitespace between
+  // the request line and the first field (§2.2). Checked before Beast sees
+  // the bytes, because Beast takes a fold as part of the value and
+  // consumes complete field lines as they come, so a check of the complete
+  // header afterwards would miss folds in lines it already consumed.
+  // Beast consumes whole lines, so the unconsumed bytes start a line.
   std::string_view raw = Unconsumed();
-  raw = raw.substr(0, raw.find("\r\n\r\n"));
-  if (!raw.empty() && (raw[0] == ' ' || raw[0] == '\t')) return true;
-  for (std::size_t i = raw.find('\n'); i != std::string_view::npos; i = raw.find('\n', i + 1)) {
-    if (i + 1 < raw.size() && (raw[i + 1] == ' ' || raw[i + 1] == '\t')) return true;
+  if (head_bytes > 0 && !raw.empty() && (raw[0] == ' ' || raw[0] == '\t')) return true;
+  if (header_end_seen) return false;
+  std::size_t i = fold_checked;
+  while ((i = raw.find('\n', i)) != std::string_view::npos) {
+    if (i + 1 >= raw.size()) break;  // the next line's first byte is not here yet
+    char c = raw[i + 1];
+    if (c == ' ' || c == '\t') return true;
+    if (c == '\r' || c == '\n') {  // the empty line ending the header (or a bare LF, Beast's)
+      header_end_seen = true;
+      return false;
+    }
+    ++i;
   }
+  fold_checked = i == std::string_view::npos ? raw.size() : i;
   return false;
 }
 
 void RequestParser::Impl::CheckHeader(beast::error_code& ec) {
-  // obs-fold (RFC 9112 §5.2: reject or replace; we reject). Beast takes it
-  // as part of the value; a fold right after the request line Beast refuses
-  // itself (bad_field, mapped by MapBeastError).
-  if (HasObsFold()) {
-    return Fail(Error(400, "obsolete-line-folding", "obs-fold in the header section"), ec);
-  }
   if (!transfer_encoding.empty()) {
     if (content_length_seen) {
       return Fail(Error(400, "content-length-with-transfer-encoding",
@@ -273,6 +285,8 @@ void RequestParser::Impl::StartRequest() {
   transfer_encoding.clear();
   host_count = 0;
   head_bytes = 0;
+  fold_checked = 0;
+  header_end_seen = false;
   content_length_seen = false;
   expect_other = false;
   own_error.reset();
@@ -332,9 +346,6 @@ RequestParser::Event RequestParser::Impl::MapBeastError(const beast::error_code&
     return SetError(Error(400, "bad-line-ending", "lines must end with CRLF"));
   }
   if (ec == E::bad_field || ec == E::bad_value) {
-    if (HasObsFold()) {
-      return SetError(Error(400, "obsolete-line-folding", "obs-fold in the header section"));
-    }
     return SetError(Error(400, "bad-field", "a header field is malformed"));
   }
   return SetError(Error(400, "bad-request", "the request is malformed: " + ec.message()));
@@ -400,11 +411,17 @@ RequestParser::Event RequestParser::Next(std::string_view* body) {
       }
       return Event::kNeedMore;
     }
+    if (m.state == Impl::State::kHeader && m.FoldAhead()) {
+      return m.SetError(Error(400, "obsolete-line-folding", "a header line starts with whitespace (obs-fold)"));
+    }
     m.parser->body = {};
     beast::error_code ec;
     std::size_t used = m.parser->put(boost::asio::const_buffer(in.data(), in.size()), ec);
     m.off += used;
-    if (m.state == Impl::State::kHeader) m.head_bytes += used;
+    if (m.state == Impl::State::kHeader) {
+      m.head_bytes += used;
+      m.fold_checked = m.fold_checked > used ? m.fold_checked - used : 0;
+    }
     if (ec == bhttp::error::need_more) {
       // Beast bounds what it has not consumed; the whole head is bounded here.
       if (m.state == Impl::State::kHeader && m.head_bytes + (in.size() - used) > m.limits.max_header_bytes) {
