@@ -411,3 +411,26 @@ def test_curl_interop(hsrv, tmp_path):
     assert b"Re-using existing connection" in got.stderr or b"Reusing existing connection" in got.stderr
     got = curl("http://127.0.0.1:%d/_test/bytes/1000000" % hsrv.http_port)
     assert len(got.stdout) == 1000000
+
+
+def test_early_answer_to_a_large_upload_reaches_the_client(hsrv):
+    # 404 before the body is read: chatd closes, but lingers reading what the
+    # client still sends, so the answer arrives instead of a reset.
+    import threading
+    s = connect(hsrv)
+    s.sendall(b"POST /nowhere HTTP/1.1\r\nHost: t\r\nContent-Length: 8388608\r\n\r\n")
+
+    def pump():
+        try:
+            for _ in range(32):
+                s.sendall(b"x" * 262144)
+        except OSError:
+            pass
+    t = threading.Thread(target=pump)
+    t.start()
+    r = Reader(s)
+    status, headers, body = r.response()
+    t.join(timeout=10)
+    assert status == 404 and headers["connection"] == "close"
+    assert json.loads(body)["code"] == "not-found"
+    s.close()
