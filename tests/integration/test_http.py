@@ -434,3 +434,26 @@ def test_early_answer_to_a_large_upload_reaches_the_client(hsrv):
     assert status == 404 and headers["connection"] == "close"
     assert json.loads(body)["code"] == "not-found"
     s.close()
+
+
+def test_max_requests_per_connection(server):
+    srv = server(http_listeners=True, http={"max_requests_per_connection": 3})
+    s, r = exchange(srv, WELL_KNOWN * 5)
+    for i in range(3):
+        status, headers, _ = r.response()
+        assert status == 200
+        assert ("connection" in headers) == (i == 2)
+    assert r.closed()
+    assert b"HTTP/1.1" not in r.buf
+    s.close()
+
+
+def test_http_1_0_keep_alive_only_when_asked(hsrv):
+    s, r = exchange(hsrv, b"GET /.well-known/chatd HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                    b"GET /.well-known/chatd HTTP/1.0\r\n\r\n")
+    status, headers, _ = r.response()
+    assert status == 200 and headers["connection"] == "keep-alive"
+    status, headers, _ = r.response()
+    assert status == 200 and headers["connection"] == "close"
+    assert r.closed()
+    s.close()

@@ -99,7 +99,8 @@ class Exchange {
 
   // ---- the response (exactly one of Respond or StartResponse)
   // A complete response; Content-Length is body.size() (head's
-  // content_length is ignored). Extra framing fields in head.fields are
+  // content_length is ignored). At most 8 MiB (the HTTP SendQ; more loses
+  // the connection): stream anything larger with StartResponse. Extra framing fields in head.fields are
   // not allowed (response.h).
   virtual void Respond(chat::http::ResponseHead head, std::string_view body) = 0;
   // A streamed response: head.content_length set to the exact length, or
