@@ -19,6 +19,25 @@ struct ListenConfig {
   std::string host;     // parsed: "127.0.0.1", "::", "" for any
   uint16_t port = 0;
   bool tls = false;
+  enum class Protocol { kIrc, kHttp };
+  Protocol protocol = Protocol::kIrc;  // protocol: "irc" (default) or "http"
+};
+
+// [http]: chatd's HTTP/1.1 listeners (doc/http.md).
+struct HttpConfig {
+  // public_base_url: the https URL clients see, without a trailing '/'
+  // ("https://chat.example.org:8443"); absolute Location headers and
+  // ISUPPORT values are built from it. Default: https://<server name>:<port>
+  // of the first TLS http listener ("http://..." of the first plaintext one
+  // when none is TLS); "" when there is no http listener.
+  std::string public_base_url;
+  int header_timeout_s = 10;       // header_timeout: seconds to send a request line and header
+  int body_idle_timeout_s = 60;    // body_idle_timeout: seconds without body progress (either way)
+  int keepalive_timeout_s = 75;    // keepalive_timeout: idle seconds between requests
+  std::size_t max_requests_per_connection = 1000;  // max_requests_per_connection
+  std::size_t max_header_bytes = 8192;  // max_header_bytes: request line + header section
+  std::size_t max_connections = 1024;   // max_connections: HTTP connections at once
+  std::size_t max_per_ip = 32;          // max_per_ip: HTTP connections per address
 };
 
 // A CIDR network ("127.0.0.0/8", "::1/128"; a bare address means /32 or /128).
@@ -51,6 +70,9 @@ struct Config {
 
   // [[listen]], at least one
   std::vector<ListenConfig> listen;
+
+  // [http]
+  HttpConfig http;
 
   // [tls]: required when any listener has tls = true
   std::string tls_certificate;  // certificate: PEM chain, leaf first

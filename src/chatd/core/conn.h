@@ -50,6 +50,21 @@ class Conn final : public Peer {
   const std::string& address() const override { return address_; }
   bool is_tls() const override { return ssl_ != nullptr; }
 
+  // ---- byte-stream mode (HTTP). A Conn is in one mode for its life: line
+  // mode with a PeerHandler (IRC, the default), or byte-stream mode once
+  // SetStreamHandler is called (before any input is read, right after
+  // Create). Write, CloseAfterFlush, address and is_tls work in both.
+  void SetStreamHandler(StreamHandler* handler);
+  // Stops (true) or restarts (false) reading the socket; input already
+  // decrypted inside OpenSSL waits there too. Idempotent.
+  void PauseReading(bool paused);
+  // Asks for OnDrained whenever the unsent output falls below
+  // `low_watermark` bytes (0: stop asking). OnDrained also comes once soon
+  // after this call if the output is already below it.
+  void WatchDrain(std::size_t low_watermark);
+  // Queued output bytes the socket has not taken yet.
+  std::size_t unsent_bytes() const { return out_.size() - sent_; }
+
   // Frees every Conn still flushing after CloseAfterFlush, and the flush
   // pass's event. Called once at shutdown, before the event base is freed.
   static void DestroyLingering();

@@ -26,6 +26,21 @@ class PeerHandler {
   virtual void OnPeerLost(const std::string& reason) = 0;
 };
 
+// Receives a byte-stream Conn's input and output events (HTTP). Called only
+// from the event loop, never from inside a Conn method the handler called.
+class StreamHandler {
+ public:
+  virtual ~StreamHandler() = default;
+  // Bytes as read from the socket (after TLS), in order; never empty. The
+  // view is valid only during the call. No more come while reading is paused.
+  virtual void OnBytes(std::string_view bytes) = 0;
+  // The unsent output fell below the watermark given to WatchDrain (checked
+  // after each write to the socket; called at most once per loop iteration).
+  virtual void OnDrained() = 0;
+  // As PeerHandler::OnPeerLost: the connection is unusable; at most once.
+  virtual void OnPeerLost(const std::string& reason) = 0;
+};
+
 class Peer {
  public:
   virtual ~Peer() = default;

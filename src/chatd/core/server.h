@@ -27,6 +27,10 @@ class Control;
 class Listener;
 class Peer;
 class TlsContext;
+class Worker;
+namespace http {
+class HttpServer;
+}
 
 struct WhowasEntry {
   std::string nick, user, host, realname;
@@ -59,9 +63,12 @@ class Server {
   time_t started() const { return started_; }
   const std::vector<std::string>& motd() const { return motd_; }
   const std::vector<std::string>& isupport() const { return isupport_; }
+  // The blocking-work pool (core/worker.h); null before Start.
+  Worker* worker() const { return worker_.get(); }
 
-  // ---- connections (called by Listener)
-  void Accept(evutil_socket_t fd, const struct sockaddr* sa, int salen, bool tls);
+  // ---- connections (called by Listener): IRC listeners' sockets become
+  // Clients, HTTP listeners' go to the HTTP server (http/http_server.h).
+  void Accept(evutil_socket_t fd, const struct sockaddr* sa, int salen, const ListenConfig& listener);
   // Adds a client talking through `peer` (a Conn, or an in-memory peer in
   // tests) and applies max_clients / max_per_ip. The returned client may
   // already be closing; it is owned by the server.
@@ -155,6 +162,8 @@ class Server {
   event_base* base_ = nullptr;
   std::unique_ptr<TlsContext> tls_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<Worker> worker_;
+  std::unique_ptr<http::HttpServer> http_;  // null without http listeners
   std::string secret_;
   chat::Status LoadSecret(bool persistent);
   int64_t last_flush_ms_ = 0, last_checkpoint_ms_ = 0, last_prune_ms_ = 0;
