@@ -39,7 +39,7 @@ TEST(Tus, ParsesMetadataPairs) {
 
 TEST(Tus, RejectsBadMetadata) {
   std::vector<std::pair<std::string, std::string>> md;
-  const char* bad[] = {",", "a YQ==,", "a YQ==,a Yg==", "a !!", "a YQ", "k\x01 YQ==", " YQ=="};
+  const char* bad[] = {",", "a YQ==,", "a YQ==,a Yg==", "a !!", "a YQ", "k\x01 YQ==", "a YQ== b"};
   for (const char* b : bad) CHECK_FALSE_TEXT(ParseTusMetadata(b, &md), b);
 }
 

@@ -87,12 +87,12 @@ chat::Result<std::string> FileAuth::CheckBearer(std::string_view token, int64_t 
   return rec.value().account;
 }
 
-chat::Result<std::string> FileAuth::IssueToken(std::string_view account, int64_t now_ms, int64_t lifetime_s) {
+chat::Result<std::string> IssueToken(Store* store, std::string_view account, int64_t now_ms, int64_t lifetime_s) {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) return chat::Status::IOError("no randomness for a token");
   const std::string token = chat::files::HexEncode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
   TokenRecord rec{std::string(account), now_ms, now_ms + lifetime_s * 1000};
-  chat::Status st = store_->PutToken(Sha256(token), rec);
+  chat::Status st = store->PutToken(Sha256(token), rec);
   if (!st.ok()) return st;
   return token;
 }

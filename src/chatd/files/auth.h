@@ -41,11 +41,6 @@ class FileAuth {
   // deleted).
   chat::Result<std::string> CheckBearer(std::string_view token, int64_t now_ms);
 
-  // Issues a token for `account` valid lifetime_s seconds: returns the
-  // token text (64 lower-case hex digits), stored only as its SHA-256.
-  // IOError when randomness or the store fails.
-  chat::Result<std::string> IssueToken(std::string_view account, int64_t now_ms, int64_t lifetime_s);
-
   // Number of cached Basic successes (for tests).
   std::size_t cached() const { return cache_.size(); }
 
@@ -66,6 +61,12 @@ class FileAuth {
   uint32_t dummy_iterations_;
   std::unordered_map<std::string, Cached> cache_;
 };
+
+// Issues a bearer token for `account` valid lifetime_s seconds (FILEHOST
+// TOKEN): returns the token text (64 lower-case hex digits of 32 random
+// bytes), stored in `store` only as its SHA-256. IOError when randomness
+// or the store fails.
+chat::Result<std::string> IssueToken(Store* store, std::string_view account, int64_t now_ms, int64_t lifetime_s);
 
 // SHA-256 of `data`, 32 raw bytes.
 std::string Sha256(std::string_view data);

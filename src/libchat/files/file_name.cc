@@ -96,17 +96,17 @@ std::string SanitizeFileName(std::string_view name) {
 }
 
 std::string NormalizeMediaType(std::string_view v) {
-  static const std::string kDefault = "application/octet-stream";
+  constexpr std::string_view kDefault = "application/octet-stream";
   std::size_t semi = v.find(';');
   v = v.substr(0, semi);
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
   std::size_t slash = v.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == v.size() || v.size() > 127) return kDefault;
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == v.size() || v.size() > 127) return std::string(kDefault);
   std::string out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     char c = v[i];
-    if (i != slash && !IsTchar(c)) return kDefault;
+    if (i != slash && !IsTchar(c)) return std::string(kDefault);
     out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   }
   return out;
