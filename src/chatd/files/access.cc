@@ -23,6 +23,28 @@ bool IsPrivate(const Server& server, const FileRecord& rec) {
   return ch->invite_only || ch->secret || !ch->key.empty();
 }
 
+namespace {
+
+// `who` (folded account) is on channel `name`: a connected member logged
+// into it, or in its registered roster.
+bool OnChannel(const Server& server, std::string_view name, const std::string& who) {
+  const Channel* ch = server.FindChannel(name);
+  if (ch == nullptr) return false;
+  for (const auto& [member, flags] : ch->members()) {
+    if (member->logged_in() && chat::irc::Fold(member->account()) == who) return true;
+  }
+  return std::any_of(ch->roster.begin(), ch->roster.end(),
+                     [&](const std::string& a) { return chat::irc::Fold(a) == who; });
+}
+
+}  // namespace
+
+bool MayShareIn(const Server& server, std::string_view target, std::string_view account) {
+  if (target.empty()) return true;
+  if (chat::irc::IsChannelName(target)) return !account.empty() && OnChannel(server, target, chat::irc::Fold(account));
+  return chat::irc::IsValidNick(target, server.config().nicklen);
+}
+
 bool MayRead(const Server& server, const FileRecord& rec, std::string_view account) {
   if (!IsPrivate(server, rec)) return true;
   if (account.empty()) return false;
@@ -33,13 +55,7 @@ bool MayRead(const Server& server, const FileRecord& rec, std::string_view accou
     const Client* c = server.FindNick(rec.target);
     return c != nullptr && c->logged_in() && chat::irc::Fold(c->account()) == who;
   }
-  const Channel* ch = server.FindChannel(rec.target);
-  if (ch == nullptr) return false;
-  for (const auto& [member, flags] : ch->members()) {
-    if (member->logged_in() && chat::irc::Fold(member->account()) == who) return true;
-  }
-  return std::any_of(ch->roster.begin(), ch->roster.end(),
-                     [&](const std::string& a) { return chat::irc::Fold(a) == who; });
+  return OnChannel(server, rec.target, who);
 }
 
 std::string SignLink(std::string_view secret, std::string_view id, std::string_view account, int64_t expires) {

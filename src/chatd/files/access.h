@@ -32,6 +32,10 @@ bool IsPrivate(const Server& server, const FileRecord& rec);
 // always for a capability file, else by the rules above.
 bool MayRead(const Server& server, const FileRecord& rec, std::string_view account);
 
+// True when `account` may attach a file to `target`: "" (unlisted) always;
+// a channel it is on (connected or in the registered roster); a valid nick.
+bool MayShareIn(const Server& server, std::string_view target, std::string_view account);
+
 // The signature of a link to file `id` (16 raw bytes) for `account`,
 // valid until `expires` (Unix seconds): lower-case hex of
 // HMAC-SHA-256(secret, "chatd-file-link" 0 id 0 folded account 0 expires).

@@ -2,6 +2,7 @@
 #include "chatd/files/service.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "chatd/core/log.h"
 #include "chatd/core/server.h"
@@ -134,7 +135,8 @@ void FilesService::Upkeep(int64_t now_ms) {
   auto uploads = store()->ListUploads();
   if (uploads.ok()) {
     for (const auto& u : uploads.value()) {
-      if (u.expires_ms > now_ms || TusWriter(u.id) != nullptr) continue;
+      if (u.expires_ms > now_ms || tus_busy_.count(u.id) != 0) continue;
+      DropTusWriter(u.id);
       (void)store()->DeleteUpload(u.id);
       ::unlink(blobs_.PartPath(u.id).c_str());
     }

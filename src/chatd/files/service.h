@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -70,6 +71,9 @@ class FilesService {
   std::shared_ptr<BlobWriter> TusWriter(const std::string& upload_id);
   void KeepTusWriter(const std::string& upload_id, std::shared_ptr<BlobWriter> w);
   void DropTusWriter(const std::string& upload_id);
+  // One PATCH per upload at a time: TryLockTus is false while another runs.
+  bool TryLockTus(const std::string& upload_id) { return tus_busy_.insert(upload_id).second; }
+  void UnlockTus(const std::string& upload_id) { tus_busy_.erase(upload_id); }
 
   // Records a finished upload whose blob was placed: checks the blob file
   // is there, commits the file record with the quota. On failure removes
@@ -93,6 +97,7 @@ class FilesService {
   event* upkeep_ev_ = nullptr;
   std::map<std::string, int> uploads_in_flight_;  // folded account -> count
   std::map<std::string, std::shared_ptr<BlobWriter>> tus_writers_;  // raw upload id -> writer
+  std::set<std::string> tus_busy_;  // raw upload ids with a PATCH running
 };
 
 }  // namespace chatd::files
