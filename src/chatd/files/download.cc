@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "chatd/core/log.h"
 #include "chatd/core/server.h"

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "chatd/core/config.h"
 #include "chatd/files/auth.h"
 #include "chatd/files/blob_store.h"
 #include "chatd/http/handler.h"
