@@ -122,10 +122,10 @@ chat::Status FilesService::CommitUpload(const FileRecord& rec) {
   return st;
 }
 
-chat::Result<FileDeletion> FilesService::DeleteFile(std::string_view id) {
-  auto d = store()->DeleteFile(id);
+chat::Result<FileDeletion> DeleteSharedFile(Store* store, const BlobStore& blobs, std::string_view id) {
+  auto d = store->DeleteFile(id);
   if (d.ok() && d.value().blob_unused) {
-    chat::Status st = blobs_.RemoveBlob(d.value().file.sha256);
+    chat::Status st = blobs.RemoveBlob(d.value().file.sha256);
     if (!st.ok()) LOG_ERROR("files: %s", st.message().c_str());
   }
   return d;

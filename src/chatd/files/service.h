@@ -36,6 +36,10 @@ struct Caller {
   bool guest() const { return !account.empty() && account[0] == '~'; }
 };
 
+// Deletes a file's record and, when no other file shares its content, the
+// blob's file (chatctl files delete, retention). NotFound for an unknown id.
+chat::Result<FileDeletion> DeleteSharedFile(Store* store, const BlobStore& blobs, std::string_view id);
+
 class FilesService {
  public:
   // At most this many uploads (FILEHOST POST or tus PATCH) per account at once.
@@ -81,8 +85,8 @@ class FilesService {
   // an unreferenced blob. Loop thread.
   chat::Status CommitUpload(const FileRecord& rec);
 
-  // Deletes a file and, when unreferenced, its blob (chatctl files delete).
-  chat::Result<FileDeletion> DeleteFile(std::string_view id);
+  // DeleteSharedFile on this node's store and blobs.
+  chat::Result<FileDeletion> DeleteFile(std::string_view id) { return DeleteSharedFile(store(), blobs_, id); }
 
   // The upkeep pass: expired tus uploads, files past retention_days,
   // expired tokens. Runs every minute.
