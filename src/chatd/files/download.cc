@@ -15,6 +15,7 @@
 #include "libchat/files/file_id.h"
 #include "libchat/files/file_name.h"
 #include "libchat/http/conditional.h"
+#include "libchat/http/response.h"
 #include "libchat/http/content_disposition.h"
 #include "libchat/http/query_param.h"
 #include "libchat/http/range.h"
@@ -89,7 +90,7 @@ void DownloadHandler::OnRequest(http::Exchange& ex) {
   chat::http::ResponseHead head;
   AddSafetyFields(&head);
   head.Add("ETag", etag);
-  head.Add("Last-Modified", chat::http::FormatHttpDate(mtime));
+  head.Add("Last-Modified", chat::http::HttpDate(mtime));
   head.Add("Cache-Control", priv ? "private, no-store" : "private, max-age=31536000, immutable");
   const std::string* inm = ex.head().Find("If-None-Match");
   if (inm != nullptr && chat::http::IfNoneMatchMatches(*inm, etag)) {

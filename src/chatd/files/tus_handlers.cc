@@ -16,6 +16,7 @@
 #include "libchat/files/file_name.h"
 #include "libchat/files/tus.h"
 #include "libchat/http/conditional.h"
+#include "libchat/http/response.h"
 
 namespace chatd::files {
 namespace {
@@ -165,7 +166,7 @@ void HandleTusCreate(FilesService& svc, http::Exchange& ex) {
   svc.KeepTusWriter(up.id, std::move(w).value());
   chat::http::ResponseHead head = TusResponse(201);
   head.Add("Location", TusUrl(cfg, up.id));
-  head.Add("Upload-Expires", chat::http::FormatHttpDate(up.expires_ms / 1000));
+  head.Add("Upload-Expires", chat::http::HttpDate(up.expires_ms / 1000));
   ex.Respond(std::move(head), "");
 }
 
@@ -177,7 +178,7 @@ void HandleTusHead(FilesService& svc, http::Exchange& ex) {
   chat::http::ResponseHead head = TusResponse(200);
   head.Add("Upload-Offset", std::to_string(up.offset_durable));
   head.Add("Upload-Length", std::to_string(up.length));
-  head.Add("Upload-Expires", chat::http::FormatHttpDate(up.expires_ms / 1000));
+  head.Add("Upload-Expires", chat::http::HttpDate(up.expires_ms / 1000));
   ex.Respond(std::move(head), "");
 }
 

@@ -1,8 +1,6 @@
 // HTTP dates and If-None-Match (conditional.h; RFC 9110 §5.6.7, §13.1.2).
 #include "libchat/http/conditional.h"
 
-#include <cstdio>
-#include <cstring>
 
 namespace chat::http {
 namespace {
@@ -65,22 +63,6 @@ bool OpaqueTag(std::string_view tag, std::string_view* opaque) {
 }
 
 }  // namespace
-
-std::string FormatHttpDate(int64_t t) {
-  constexpr int64_t kMax = 253402300799;  // 9999-12-31T23:59:59Z
-  if (t < 0) t = 0;
-  if (t > kMax) t = kMax;
-  const int64_t days = t / 86400, secs = t % 86400;
-  int64_t y = 0;
-  unsigned m = 0, d = 0;
-  CivilFromDays(days, &y, &m, &d);
-  const int wday = static_cast<int>((days + 4) % 7);  // 1970-01-01 was a Thursday
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02u %s %04lld %02lld:%02lld:%02lld GMT", kDays[wday], d, kMonths[m - 1],
-                static_cast<long long>(y), static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
-  return buf;
-}
 
 bool ParseHttpDate(std::string_view s, int64_t* out) {
   // "Sun, 06 Nov 1994 08:49:37 GMT": exactly 29 bytes.

@@ -1,6 +1,6 @@
 // Validators and conditional requests for downloads (RFC 9110 §8.8 ETag and
-// Last-Modified, §13.1.2 If-None-Match) and the HTTP date format
-// (§5.6.7 IMF-fixdate). Pure functions; the caller supplies the time.
+// Last-Modified, §13.1.2 If-None-Match) and parsing the HTTP date format
+// (§5.6.7 IMF-fixdate; response.h formats it). Pure functions.
 #ifndef CHAT_LIBCHAT_HTTP_CONDITIONAL_H_
 #define CHAT_LIBCHAT_HTTP_CONDITIONAL_H_
 
@@ -10,11 +10,7 @@
 
 namespace chat::http {
 
-// Formats Unix seconds as an IMF-fixdate, e.g. "Sun, 06 Nov 1994 08:49:37
-// GMT" (RFC 9110 §5.6.7). Times before 1970 or after 9999 are clamped.
-std::string FormatHttpDate(int64_t unix_seconds);
-
-// Parses an IMF-fixdate into Unix seconds. The obsolete RFC 850 and asctime
+// Parses an IMF-fixdate (as response.h HttpDate formats it) into Unix seconds. The obsolete RFC 850 and asctime
 // forms are not accepted (the callers only compare dates chatd itself sent).
 // Returns false on any deviation from the exact format or an invalid date.
 bool ParseHttpDate(std::string_view text, int64_t* unix_seconds);

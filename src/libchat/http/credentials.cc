@@ -2,20 +2,10 @@
 #include "libchat/http/credentials.h"
 
 #include "libchat/base64.h"
+#include "libchat/http/request.h"
 
 namespace chat::http {
 namespace {
-
-bool EqualsCi(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // token68 (RFC 9110 §11.2).
 bool IsToken68(std::string_view s) {
@@ -44,7 +34,7 @@ bool ParseAuthorization(std::string_view value, Credentials* out) {
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   if (!IsToken68(rest)) return false;
   Credentials c;
-  if (EqualsCi(scheme, "Basic")) {
+  if (EqualsIgnoreCase(scheme, "Basic")) {
     std::string raw;
     if (!chat::sasl::Base64Decode(rest, &raw)) return false;
     std::size_t colon = raw.find(':');
@@ -56,7 +46,7 @@ bool ParseAuthorization(std::string_view value, Credentials* out) {
     c.scheme = Credentials::Scheme::kBasic;
     c.user = raw.substr(0, colon);
     c.password = raw.substr(colon + 1);
-  } else if (EqualsCi(scheme, "Bearer")) {
+  } else if (EqualsIgnoreCase(scheme, "Bearer")) {
     c.scheme = Credentials::Scheme::kBearer;
     c.token.assign(rest);
   } else {

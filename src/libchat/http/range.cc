@@ -2,6 +2,7 @@
 #include "libchat/http/range.h"
 
 #include "libchat/http/conditional.h"
+#include "libchat/http/request.h"
 
 namespace chat::http {
 namespace {
@@ -12,17 +13,6 @@ std::string_view TrimOws(std::string_view s) {
   while (!s.empty() && IsOws(s.front())) s.remove_prefix(1);
   while (!s.empty() && IsOws(s.back())) s.remove_suffix(1);
   return s;
-}
-
-bool EqualsAsciiCi(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // 1*DIGIT that may exceed 64 bits: saturates at the maximum (a huge
@@ -59,7 +49,7 @@ bool ParseDecimal(std::string_view text, uint64_t* out) {
 RangeOutcome EvaluateRange(std::string_view value, uint64_t size, ByteRange* out) {
   value = TrimOws(value);
   std::size_t eq = value.find('=');
-  if (eq == std::string_view::npos || !EqualsAsciiCi(TrimOws(value.substr(0, eq)), "bytes")) {
+  if (eq == std::string_view::npos || !EqualsIgnoreCase(TrimOws(value.substr(0, eq)), "bytes")) {
     return RangeOutcome::kFull;
   }
   std::string_view spec = TrimOws(value.substr(eq + 1));

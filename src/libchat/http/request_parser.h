@@ -92,6 +92,7 @@ class RequestParser {
   bool idle() const;
 
  private:
+  friend class BeastParser;  // request_parser.cc: Beast's callbacks
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
