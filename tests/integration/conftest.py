@@ -161,6 +161,13 @@ class Server:
         os.makedirs(os.path.join(directory, "data"), exist_ok=True)
         overrides = copy.deepcopy(overrides)
         motd = overrides.pop("motd", MOTD_TEXT)
+        # http_listener=True adds a TLS listener with protocol = "http"
+        # (file sharing, doc/files.md) on self.http_port.
+        self.http_port = None
+        if overrides.pop("http_listener", False):
+            self.http_port = free_port()
+            while self.http_port in (self.port, self.tls_port):
+                self.http_port = free_port()
         self.motd_path = os.path.join(directory, "motd")
         cfg = {
             "server": {
@@ -181,6 +188,9 @@ class Server:
             # never the system's /run/chatd/control.sock.
             "control": {"socket": control_socket_path(directory)},
         }
+        if self.http_port is not None:
+            cfg["listen"].append({"address": "%s:%d" % (HOST, self.http_port), "tls": True, "protocol": "http"})
+            cfg["http"] = {"public_base_url": "https://%s:%d" % (HOST, self.http_port)}
         for section, body in overrides.items():
             if isinstance(body, dict) and isinstance(cfg.get(section), dict):
                 cfg[section].update(body)
@@ -247,8 +257,8 @@ class Server:
                                      cwd=self.dir)
         deadline = time.monotonic() + timeout
         want = {self.port, self.tls_port}
-        for lst in self.config.get("listen", []):
-            pass
+        if self.http_port is not None:
+            want.add(self.http_port)
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 self.startup_failed = True
