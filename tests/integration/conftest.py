@@ -8,7 +8,9 @@ Environment:
 
 Fixtures:
   tls_cert  session: (cert.pem, key.pem) self-signed for localhost / 127.0.0.1
-  server    factory: server(**overrides) -> Server, started and listening
+  server    factory: server(**overrides) -> Server, started and listening;
+            server(http_listeners=True) adds a plaintext and a TLS HTTP
+            listener (Server.http_port, Server.https_port)
   srv       a default server
   client    factory: client(nick=None, server=None, caps=None, tls=False, register=True, ...)
 """
@@ -161,13 +163,17 @@ class Server:
         os.makedirs(os.path.join(directory, "data"), exist_ok=True)
         overrides = copy.deepcopy(overrides)
         motd = overrides.pop("motd", MOTD_TEXT)
-        # http_listener=True adds a TLS listener with protocol = "http"
-        # (file sharing, doc/files.md) on self.http_port.
-        self.http_port = None
-        if overrides.pop("http_listener", False):
+        with_http = overrides.pop("http_listeners", False)
+        self.http_port = self.https_port = None
+        if with_http:
+            taken = {self.port, self.tls_port}
             self.http_port = free_port()
-            while self.http_port in (self.port, self.tls_port):
+            while self.http_port in taken:
                 self.http_port = free_port()
+            taken.add(self.http_port)
+            self.https_port = free_port()
+            while self.https_port in taken:
+                self.https_port = free_port()
         self.motd_path = os.path.join(directory, "motd")
         cfg = {
             "server": {
@@ -188,9 +194,11 @@ class Server:
             # never the system's /run/chatd/control.sock.
             "control": {"socket": control_socket_path(directory)},
         }
-        if self.http_port is not None:
-            cfg["listen"].append({"address": "%s:%d" % (HOST, self.http_port), "tls": True, "protocol": "http"})
-            cfg["http"] = {"public_base_url": "https://%s:%d" % (HOST, self.http_port)}
+        if with_http:
+            cfg["listen"] += [
+                {"address": "%s:%d" % (HOST, self.http_port), "tls": False, "protocol": "http"},
+                {"address": "%s:%d" % (HOST, self.https_port), "tls": True, "protocol": "http"},
+            ]
         for section, body in overrides.items():
             if isinstance(body, dict) and isinstance(cfg.get(section), dict):
                 cfg[section].update(body)
@@ -256,9 +264,7 @@ class Server:
                                      stdout=self.stderr_file, stderr=subprocess.STDOUT,
                                      cwd=self.dir)
         deadline = time.monotonic() + timeout
-        want = {self.port, self.tls_port}
-        if self.http_port is not None:
-            want.add(self.http_port)
+        want = {self.port, self.tls_port} | ({self.http_port, self.https_port} if self.http_port else set())
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 self.startup_failed = True

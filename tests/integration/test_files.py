@@ -33,7 +33,7 @@ def tls_context(srv):
 def request(srv, method, path, body=None, headers=None, timeout=30):
     """One HTTPS request on a fresh connection; returns (status, headers dict
     with lower-case names, body bytes)."""
-    conn = http.client.HTTPSConnection(HOST, srv.http_port, context=tls_context(srv), timeout=timeout)
+    conn = http.client.HTTPSConnection(HOST, srv.https_port, context=tls_context(srv), timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
         r = conn.getresponse()
@@ -75,7 +75,7 @@ def token_for(client):
 def fsrv(server):
     """A server with an HTTPS listener and two accounts, alice and bob."""
     def make(**overrides):
-        srv = server(http_listener=True, **overrides)
+        srv = server(http_listeners=True, **overrides)
         create_account(srv, "alice", PW)
         create_account(srv, "bob", PW)
         return srv
@@ -87,7 +87,7 @@ def fsrv(server):
 def test_isupport_advertises_the_upload_uri(fsrv, client):
     srv = fsrv()
     c = client("watcher", server=srv)
-    url = "https://%s:%d/upload" % (HOST, srv.http_port)
+    url = "https://irc.test:%d/upload" % srv.https_port  # public_base_url's default
     assert c.isupport.get("SOJU.IM/FILEHOST") == url
     assert c.isupport.get("DRAFT/FILEHOST") == url
 
@@ -113,7 +113,7 @@ def test_upload_then_get_identical_bytes_and_head(fsrv):
     status, headers, body = upload(srv, data, basic("alice", PW), name="cat.png", ctype="image/png")
     assert status == 201, body
     loc = headers["location"]
-    assert loc.startswith("https://%s:%d/f/" % (HOST, srv.http_port)) and loc.endswith("/cat.png")
+    assert loc.startswith("https://irc.test:%d/f/" % srv.https_port) and loc.endswith("/cat.png")
     assert body.decode().strip() == loc
     file_id = loc.split("/")[-2]
     assert len(file_id) == 26
@@ -145,11 +145,12 @@ def test_upload_with_curl(fsrv, tmp_path):
         ["curl", "-sS", "--cacert", srv.cert, "-u", "alice:" + PW, "-H", "Content-Type: text/plain",
          "-H", 'Content-Disposition: attachment; filename="notes.txt"', "--data-binary", "@" + str(f),
          "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
-         "https://%s:%d/upload" % (HOST, srv.http_port)],
+         "https://%s:%d/upload" % (HOST, srv.https_port)],
         capture_output=True, text=True, timeout=60)
     code, _, loc = out.stdout.partition(" ")
     assert code == "201", out.stdout + out.stderr
-    out = subprocess.run(["curl", "-sS", "--cacert", srv.cert, "-D", "-", loc], capture_output=True, timeout=60)
+    local = "https://%s:%d%s" % (HOST, srv.https_port, path_of(loc))
+    out = subprocess.run(["curl", "-sS", "--cacert", srv.cert, "-D", "-", local], capture_output=True, timeout=60)
     assert out.returncode == 0
     assert out.stdout.endswith(b"hello from curl\n")
     assert b"text/plain; charset=utf-8" in out.stdout
@@ -227,7 +228,7 @@ def raw_post_head(srv, length, auth):
     """Sends a POST head announcing `length` bytes and no body; returns the
     status line's code (chatd must answer before reading the body)."""
     ctx = tls_context(srv)
-    s = ctx.wrap_socket(socket.create_connection((HOST, srv.http_port), timeout=10), server_hostname="localhost")
+    s = ctx.wrap_socket(socket.create_connection((HOST, srv.https_port), timeout=10), server_hostname="localhost")
     try:
         s.sendall(("POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: %s\r\nContent-Type: application/octet-stream\r\n"
                    "Content-Length: %d\r\n\r\n" % (auth, length)).encode())
@@ -424,7 +425,7 @@ def test_tus_kill_minus_9_mid_upload_resumes_from_the_durable_offset(fsrv):
     assert tus_patch(srv, auth, p, 0, data[: 10 << 20])[0] == 204
     # A second PATCH announcing the rest, of which 12 MiB arrive before chatd dies.
     ctx = tls_context(srv)
-    s = ctx.wrap_socket(socket.create_connection((HOST, srv.http_port), timeout=30), server_hostname="localhost")
+    s = ctx.wrap_socket(socket.create_connection((HOST, srv.https_port), timeout=30), server_hostname="localhost")
     s.sendall(("PATCH %s HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nAuthorization: %s\r\n"
                "Content-Type: application/offset+octet-stream\r\nUpload-Offset: %d\r\nContent-Length: %d\r\n\r\n"
                % (p, auth, 10 << 20, len(data) - (10 << 20))).encode())
@@ -451,7 +452,7 @@ def test_a_stalled_download_does_not_stall_irc(fsrv, client):
     status, h, _ = upload(srv, data, basic("alice", PW))
     assert status == 201
     ctx = tls_context(srv)
-    s = ctx.wrap_socket(socket.create_connection((HOST, srv.http_port), timeout=10), server_hostname="localhost")
+    s = ctx.wrap_socket(socket.create_connection((HOST, srv.https_port), timeout=10), server_hostname="localhost")
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path_of(h["location"])).encode())
     s.recv(100)  # then never read again
@@ -478,7 +479,7 @@ def test_disk_full_is_507_and_leaves_nothing(server, tmp_path):
     try:
         data_dir = mnt / "data"
         data_dir.mkdir()
-        srv = server(http_listener=True, server={"data_dir": str(data_dir)}, files={"max_size": 200 << 20})
+        srv = server(http_listeners=True, server={"data_dir": str(data_dir)}, files={"max_size": 200 << 20})
         create_account(srv, "alice", PW)
         status, _, body = upload(srv, os.urandom(64 << 20), basic("alice", PW))
         assert status == 507, body

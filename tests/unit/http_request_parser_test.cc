@@ -220,7 +220,7 @@ TEST(HttpFraming, ChunkLineTooLongIs400) {
   Outcome o = Parse(in, 512);
   CHECK_TRUE(o.error);
   LONGS_EQUAL(400, o.status);
-  STRCMP_EQUAL("bad-chunk", o.code.c_str());
+  STRCMP_EQUAL("chunk-line-too-long", o.code.c_str());
 }
 
 TEST(HttpFraming, GarbageRequestLineIs400) {

@@ -86,6 +86,9 @@ class Loader {
   void Accounts(const toml::table& t, Config* cfg);
   void History(const toml::table& t, Config* cfg);
   void ControlSection(const toml::table& t, Config* cfg);
+  void Http(const toml::table& t, Config* cfg);
+  // [http] public_base_url's default, from the listeners (config.h).
+  static void DefaultBaseUrl(Config* cfg);
   void Files(const toml::table& t, Config* cfg);
 
   std::string Message(uint32_t line, const std::string& text) const {
@@ -333,6 +336,16 @@ void Loader::Listen(const toml::table& t, Config* cfg) {
       if (GetBool(node, "listen.tls", &lc.tls) && lc.tls && first_tls_listener_line_ == 0) {
         first_tls_listener_line_ = node.source().begin.line;
       }
+    } else if (k == "protocol") {
+      std::string proto;
+      if (!GetString(node, "listen.protocol", &proto)) continue;
+      if (proto == "irc") {
+        lc.protocol = ListenConfig::Protocol::kIrc;
+      } else if (proto == "http") {
+        lc.protocol = ListenConfig::Protocol::kHttp;
+      } else {
+        Fail(node, "listen.protocol must be \"irc\" or \"http\" (got \"" + proto + "\")");
+      }
     } else {
       UnknownKey(key, node, "[[listen]]");
     }
@@ -345,6 +358,63 @@ void Loader::Listen(const toml::table& t, Config* cfg) {
     Fail(address_line, "listen.address \"" + lc.address + "\" is listed twice");
   }
   cfg->listen.push_back(std::move(lc));
+}
+
+void Loader::Http(const toml::table& t, Config* cfg) {
+  HttpConfig& h = cfg->http;
+  for (auto&& [key, node] : t) {
+    const std::string_view k = key.str();
+    if (k == "public_base_url") {
+      std::string url;
+      if (!GetText(node, "http.public_base_url", &url)) continue;
+      while (!url.empty() && url.back() == '/') url.pop_back();
+      bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+      if (!scheme || url.find_first_of(" \t?#") != std::string::npos ||
+          url.size() <= std::string_view(url.rfind("https://", 0) == 0 ? "https://" : "http://").size()) {
+        Fail(node, "http.public_base_url must be an absolute http(s) URL without query, e.g. "
+                   "\"https://chat.example.org:8443\"");
+        continue;
+      }
+      h.public_base_url = url;
+    } else if (k == "header_timeout") {
+      (void)GetNumber(node, "http.header_timeout", 1, 3600, &h.header_timeout_s);
+    } else if (k == "body_idle_timeout") {
+      (void)GetNumber(node, "http.body_idle_timeout", 1, 3600, &h.body_idle_timeout_s);
+    } else if (k == "keepalive_timeout") {
+      (void)GetNumber(node, "http.keepalive_timeout", 1, 3600, &h.keepalive_timeout_s);
+    } else if (k == "max_requests_per_connection") {
+      (void)GetNumber(node, "http.max_requests_per_connection", 1, kMaxCount, &h.max_requests_per_connection);
+    } else if (k == "max_header_bytes") {
+      (void)GetNumber(node, "http.max_header_bytes", 1024, 65536, &h.max_header_bytes);
+    } else if (k == "max_connections") {
+      (void)GetNumber(node, "http.max_connections", 1, kMaxCount, &h.max_connections);
+    } else if (k == "max_per_ip") {
+      (void)GetNumber(node, "http.max_per_ip", 1, kMaxCount, &h.max_per_ip);
+    } else {
+      UnknownKey(key, node, "[http]");
+    }
+  }
+}
+
+void Loader::DefaultBaseUrl(Config* cfg) {
+  if (!cfg->http.public_base_url.empty()) return;
+  const ListenConfig* pick = nullptr;
+  for (const ListenConfig& l : cfg->listen) {
+    if (l.protocol != ListenConfig::Protocol::kHttp) continue;
+    if (l.tls) {
+      pick = &l;
+      break;
+    }
+    if (pick == nullptr) pick = &l;
+  }
+  if (pick == nullptr) return;
+  // A wildcard address is no name for clients: the server name is.
+  bool wildcard = pick->host.empty() || pick->host == "0.0.0.0" || pick->host == "::";
+  std::string host = wildcard ? cfg->server_name
+                              : (pick->host.find(':') != std::string::npos ? "[" + pick->host + "]" : pick->host);
+  std::string url = (pick->tls ? "https://" : "http://") + host;
+  if (pick->port != (pick->tls ? 443 : 80)) url += ":" + std::to_string(pick->port);
+  cfg->http.public_base_url = url;
 }
 
 void Loader::Tls(const toml::table& t, Config* cfg) {
@@ -630,7 +700,8 @@ chat::Status Loader::Load(const toml::table& root, Config* cfg) {
       {"server", &Loader::Server}, {"channels", &Loader::Channels}, {"tls", &Loader::Tls},
       {"limits", &Loader::Limits}, {"flood", &Loader::Flood},       {"log", &Loader::LogSection},
       {"store", &Loader::Store},   {"accounts", &Loader::Accounts}, {"history", &Loader::History},
-      {"control", &Loader::ControlSection}, {"files", &Loader::Files},
+      {"control", &Loader::ControlSection}, {"http", &Loader::Http},
+      {"files", &Loader::Files},
   };
   bool have_listen = false;
   for (auto&& [key, node] : root) {
@@ -697,6 +768,7 @@ chat::Status Loader::Load(const toml::table& root, Config* cfg) {
   cfg->tls_certificate = Resolve(base, cfg->tls_certificate);
   cfg->tls_key = Resolve(base, cfg->tls_key);
   cfg->control_socket = Resolve(base, cfg->control_socket);
+  DefaultBaseUrl(cfg);
   return chat::Status::OK();
 }
 

@@ -43,6 +43,9 @@ std::vector<Conn*> Conn::dirty_list_;
 std::vector<Conn*> Conn::flushing_;
 std::vector<std::string> Conn::spare_buffers_;
 event* Conn::flush_ev_ = nullptr;
+std::vector<Conn*> Conn::drain_list_;
+std::vector<Conn*> Conn::draining_;
+event* Conn::drain_ev_ = nullptr;
 void (*Conn::before_write_)(void*) = nullptr;
 void* Conn::before_write_arg_ = nullptr;
 int64_t Conn::last_big_flush_us_ = 0;
@@ -64,8 +67,10 @@ std::unique_ptr<Conn> Conn::Create(event_base* base, evutil_socket_t fd, SSL* ss
     }
   }
   if (flush_ev_ == nullptr) flush_ev_ = event_new(base, -1, 0, &Conn::FlushPassCb, nullptr);
+  if (drain_ev_ == nullptr) drain_ev_ = evtimer_new(base, &Conn::DrainCb, nullptr);
   std::unique_ptr<Conn> conn(new Conn(base, fd, ssl, std::move(address), limits));
-  if (conn->ev_ == nullptr || flush_ev_ == nullptr || event_add(conn->ev_, nullptr) != 0) {
+  if (conn->ev_ == nullptr || flush_ev_ == nullptr || drain_ev_ == nullptr ||
+      event_add(conn->ev_, nullptr) != 0) {
     return nullptr;  // ~Conn closes fd and frees ssl
   }
   conn->watching_ = EV_READ;
@@ -87,6 +92,9 @@ void Conn::DestroyLingering() {
   spare_buffers_.clear();
   if (flush_ev_ != nullptr) event_free(flush_ev_);
   flush_ev_ = nullptr;
+  drain_list_.clear();
+  if (drain_ev_ != nullptr) event_free(drain_ev_);
+  drain_ev_ = nullptr;
 }
 
 Conn::~Conn() {
@@ -94,6 +102,10 @@ Conn::~Conn() {
   if (dirty_) {  // rare: only DestroyLingering deletes a Conn outside the flush pass
     std::replace(dirty_list_.begin(), dirty_list_.end(), this, static_cast<Conn*>(nullptr));
     std::replace(flushing_.begin(), flushing_.end(), this, static_cast<Conn*>(nullptr));
+  }
+  if (drain_pending_) {
+    std::replace(drain_list_.begin(), drain_list_.end(), this, static_cast<Conn*>(nullptr));
+    std::replace(draining_.begin(), draining_.end(), this, static_cast<Conn*>(nullptr));
   }
   if (ev_ != nullptr) event_free(ev_);
   if (ssl_ != nullptr) SSL_free(ssl_);
@@ -123,10 +135,58 @@ void Conn::ResumeLines() {
 
 void Conn::CloseAfterFlush() {
   handler_ = nullptr;
+  stream_ = nullptr;
   closing_ = true;
   lingering_.insert(this);
   UpdateInterest();  // stop reading
   MarkDirty();       // the pass flushes what is queued, then deletes this
+}
+
+void Conn::SetStreamHandler(StreamHandler* handler) {
+  stream_ = handler;
+  stream_mode_ = true;
+}
+
+void Conn::PauseReading(bool paused) {
+  if (paused_ == paused || lost_ || closing_) {
+    paused_ = paused;
+    return;
+  }
+  paused_ = paused;
+  UpdateInterest();
+  // Decrypted bytes may wait inside OpenSSL, where epoll can't see them.
+  if (!paused && ssl_ != nullptr && SSL_has_pending(ssl_)) event_active(ev_, EV_READ, 0);
+}
+
+void Conn::WatchDrain(std::size_t low_watermark) {
+  drain_watermark_ = low_watermark;
+  if (low_watermark != 0 && unsent_bytes() < low_watermark) ScheduleDrain();
+}
+
+void Conn::ScheduleDrain() {
+  if (drain_pending_) return;
+  drain_pending_ = true;
+  drain_list_.push_back(this);
+  // A zero timeout runs after the loop's next poll: a download refills
+  // once per iteration, and other connections' I/O goes in between.
+  if (drain_list_.size() == 1) {
+    timeval now{0, 0};
+    event_add(drain_ev_, &now);
+  }
+}
+
+void Conn::DrainCb(evutil_socket_t, short, void*) noexcept {
+  draining_.swap(drain_list_);
+  for (std::size_t i = 0; i < draining_.size(); ++i) {
+    Conn* c = draining_[i];
+    if (c == nullptr) continue;  // freed by an earlier callback of this pass
+    c->drain_pending_ = false;
+    if (c->stream_ != nullptr && !c->lost_ && !c->closing_ && c->drain_watermark_ != 0 &&
+        c->unsent_bytes() < c->drain_watermark_) {
+      c->stream_->OnDrained();
+    }
+  }
+  draining_.clear();
 }
 
 void Conn::MarkDirty() {
@@ -173,21 +233,28 @@ void Conn::FlushPassCb(evutil_socket_t, short what, void*) noexcept {
 }
 
 void Conn::Pump() {
-  if (!lost_) {
+  if (!lost_ && !half_closed_) {
     switch (Flush()) {
       case Flushed::kBlocked:
         UpdateInterest();
+        if (drain_watermark_ != 0 && unsent_bytes() < drain_watermark_) ScheduleDrain();
         return;
       case Flushed::kFailed:
         break;
       case Flushed::kAll:
         if (!closing_) {
           UpdateInterest();
+          if (drain_watermark_ != 0) ScheduleDrain();
           return;
         }
         if (ssl_ != nullptr) {  // best effort close_notify; the socket closes anyway
           SSL_shutdown(ssl_);
           ERR_clear_error();
+        }
+        if (stream_mode_ && shutdown(fd_, SHUT_WR) == 0) {
+          half_closed_ = true;
+          UpdateInterest();  // read (and drop) until EOF, bounded by the flush timeout
+          return;
         }
         break;
     }
@@ -199,8 +266,27 @@ void Conn::Pump() {
   if (!reported_) {
     reported_ = true;
     UpdateInterest();
-    if (handler_ != nullptr) handler_->OnPeerLost(lost_reason_);
+    ReportLost(lost_reason_);
   }
+}
+
+void Conn::ReportLost(const char* reason) {
+  if (handler_ != nullptr) {
+    handler_->OnPeerLost(reason);
+  } else if (stream_ != nullptr) {
+    stream_->OnPeerLost(reason);
+  }
+}
+
+bool Conn::DiscardInput() {
+  char chunk[kReadChunk];
+  for (int i = 0; i < kReadsPerEvent; ++i) {
+    ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    return !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+  }
+  return false;
 }
 
 Conn::Flushed Conn::Flush() {
@@ -277,7 +363,7 @@ void Conn::UpdateInterest() {
   short want = 0;
   // A closing TLS connection still reads while its last SSL_write needs
   // handshake input (e.g. "Server is full" before the handshake finished).
-  if (!lost_ && (!closing_ || write_wants_read_)) want |= EV_READ;
+  if (!lost_ && ((!closing_ && !paused_) || write_wants_read_ || half_closed_)) want |= EV_READ;
   if (!lost_ && (want_write_ || read_wants_write_)) want |= EV_WRITE;
   const bool timed = closing_ && want != 0;
   if (want == watching_ && timed == timed_) return;
@@ -308,12 +394,19 @@ void Conn::IoCb(evutil_socket_t, short what, void* arg) noexcept {
     }
   }
   if ((what & EV_READ) && !self->lost_) {
-    if (!self->closing_) {
+    if (self->half_closed_) {
+      if (self->DiscardInput()) {
+        self->lost_ = true;
+        if (!self->dirty_) delete self;  // else the pass deletes it
+      }
+      return;
+    }
+    if (!self->closing_ && !self->paused_) {
       self->OnReadable();
     } else if (self->write_wants_read_) {
       self->write_wants_read_ = false;
       self->MarkDirty();  // SSL_write consumes the handshake input
-    }
+    }  // else paused: the input waits
   }
   if (!self->dirty_) self->UpdateInterest();  // e.g. drop EV_WRITE after a TLS read needed it
 }
@@ -325,7 +418,7 @@ void Conn::OnReadable() {
     MarkDirty();
   }
   // Lines that arrived before an EOF still run (e.g. "QUIT" then close).
-  RunLines();
+  if (!stream_mode_) RunLines();
   if (lost_ || closing_) return;
   if (lost != nullptr) {
     Lose(lost);
@@ -348,8 +441,7 @@ const char* Conn::ReadPlain() {
   for (int i = 0; i < kReadsPerEvent; ++i) {
     ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
     if (n > 0) {
-      framer_.Feed(std::string_view(chunk, static_cast<std::size_t>(n)));
-      fed_line_end_ = chunk[n - 1] == '\n';
+      if (!Deliver(chunk, static_cast<std::size_t>(n))) return nullptr;
       if (static_cast<std::size_t>(n) < sizeof chunk) return nullptr;
       continue;
     }
@@ -367,8 +459,7 @@ const char* Conn::ReadTls() {
     ERR_clear_error();
     int n = SSL_read(ssl_, chunk, sizeof chunk);
     if (n > 0) {
-      framer_.Feed(std::string_view(chunk, static_cast<std::size_t>(n)));
-      fed_line_end_ = chunk[n - 1] == '\n';
+      if (!Deliver(chunk, static_cast<std::size_t>(n))) break;
       continue;
     }
     int err = SSL_get_error(ssl_, n);
@@ -384,8 +475,18 @@ const char* Conn::ReadTls() {
     return "TLS error";
   }
   // Decrypted bytes may wait inside OpenSSL, where epoll can't see them.
-  if (SSL_has_pending(ssl_)) event_active(ev_, EV_READ, 0);
+  if (!paused_ && !closing_ && !lost_ && SSL_has_pending(ssl_)) event_active(ev_, EV_READ, 0);
   return nullptr;
+}
+
+bool Conn::Deliver(const char* data, std::size_t n) {
+  if (!stream_mode_) {  // IRC: the framer, as before byte-stream mode existed
+    framer_.Feed(std::string_view(data, n));
+    fed_line_end_ = data[n - 1] == '\n';
+    return true;
+  }
+  if (stream_ != nullptr) stream_->OnBytes(std::string_view(data, n));
+  return !paused_ && !closing_ && !lost_ && stream_ != nullptr;
 }
 
 void Conn::RunLines() {
@@ -414,7 +515,7 @@ void Conn::Lose(const char* reason) {
   lost_reason_ = reason;
   DropOutput();
   UpdateInterest();
-  if (handler_ != nullptr) handler_->OnPeerLost(reason);
+  ReportLost(reason);
 }
 
 void Conn::LoseLater(const char* reason) {

@@ -83,6 +83,18 @@ class Conn final : public Peer {
        const ConnLimits& limits);
   static void IoCb(evutil_socket_t, short what, void* arg) noexcept;
   static void FlushPassCb(evutil_socket_t, short, void* arg) noexcept;
+  static void DrainCb(evutil_socket_t, short, void* arg) noexcept;
+  // Hands one read's bytes to the framer (lines) or the stream handler.
+  // Returns false when reading must stop now (paused, closing or lost).
+  bool Deliver(const char* data, std::size_t n);
+  // Reports a loss to whichever handler is set.
+  void ReportLost(const char* reason);
+  // Queues OnDrained for the next loop iteration (after other I/O).
+  void ScheduleDrain();
+  // Byte-stream conns close lingering: after the last byte, half-close and
+  // read until EOF (or the flush timeout), so a client still sending a body
+  // gets our response instead of a reset. Returns true when done.
+  bool DiscardInput();
   void OnReadable();
   // Reads what the socket has into the framer. Returns the loss reason
   // (EOF, reset, TLS failure) or nullptr while the connection is fine.
@@ -120,6 +132,12 @@ class Conn final : public Peer {
   bool fed_line_end_ = true;       // the last byte fed to framer_ was LF
   const char* lost_reason_ = "";
   PeerHandler* handler_ = nullptr;
+  StreamHandler* stream_ = nullptr;  // byte-stream mode's handler
+  bool stream_mode_ = false;         // SetStreamHandler was called
+  bool paused_ = false;              // PauseReading(true)
+  bool drain_pending_ = false;       // in drain_list_
+  bool half_closed_ = false;         // closing: half-closed, discarding input
+  std::size_t drain_watermark_ = 0;  // WatchDrain's; 0 = off
   std::string out_;           // queued output; out_[sent_, size) not yet written
   std::size_t sent_ = 0;
   std::string address_;
@@ -131,6 +149,9 @@ class Conn final : public Peer {
   static std::vector<Conn*> flushing_;    // the list the running pass works on
   static std::vector<std::string> spare_buffers_;  // drained queues' storage, reused
   static event* flush_ev_;             // runs FlushPassCb; made by the first Create
+  static std::vector<Conn*> drain_list_;  // waiting for DrainCb
+  static std::vector<Conn*> draining_;    // the list the running DrainCb works on
+  static event* drain_ev_;             // zero-timeout timer running DrainCb
   static void (*before_write_)(void* arg);  // SetBeforeWrite's hook, or nullptr
   static void* before_write_arg_;
   static int64_t last_big_flush_us_;   // CLOCK_MONOTONIC of the last big pass

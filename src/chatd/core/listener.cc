@@ -59,7 +59,7 @@ Listener::~Listener() {
 
 void Listener::AcceptCb(evconnlistener*, int fd, sockaddr* sa, int salen, void* arg) noexcept {
   auto* self = static_cast<Listener*>(arg);
-  self->server_->Accept(fd, sa, salen, self->cfg_.tls);
+  self->server_->Accept(fd, sa, salen, self->cfg_);
 }
 
 void Listener::ErrorCb(evconnlistener*, void* arg) noexcept {

@@ -24,6 +24,9 @@
 #include "chatd/core/log.h"
 #include "chatd/store/store.h"
 #include "chatd/core/tls.h"
+#include "chatd/core/worker.h"
+#include "chatd/http/http_server.h"
+#include "chatd/http/routes.h"
 #include "libchat/casemap.h"
 #include "libchat/numerics.h"
 
@@ -31,11 +34,19 @@ namespace chatd {
 
 using chat::irc::Fold;
 
+namespace {
+// The SendQ of an HTTP connection: the largest complete response a
+// handler may queue with Exchange::Respond (doc/http.md).
+constexpr std::size_t kHttpSendqBytes = 8 * 1024 * 1024;
+}  // namespace
+
 Server::Server(Config config) : config_(std::move(config)), started_(time(nullptr)) {}
 
 Server::~Server() {
   Conn::SetBeforeWrite(nullptr, nullptr);
   control_.reset();
+  http_.reset();    // handlers may hold work in the worker: connections first
+  worker_.reset();  // lets queued jobs finish
   clients_.clear();
   store_.reset();  // checkpoints and closes the environment
   dead_.clear();
@@ -70,11 +81,22 @@ chat::Status Server::Start(std::unique_ptr<Store> store) {
     if (!tls.ok()) return tls.status();
     tls_ = std::move(tls).value();
   }
+  auto worker = Worker::Create(base_, 2);
+  if (!worker.ok()) return worker.status();
+  worker_ = std::move(worker).value();
+  bool need_http = std::any_of(config_.listen.begin(), config_.listen.end(), [](const ListenConfig& l) {
+    return l.protocol == ListenConfig::Protocol::kHttp;
+  });
+  if (need_http) {
+    http_ = std::make_unique<http::HttpServer>(base_, &config_);
+    http::RegisterRoutes(http_->router(), this, worker_.get());
+  }
   for (const auto& lc : config_.listen) {
     auto l = Listener::Create(this, lc);
     if (!l.ok()) return l.status();
     listeners_.push_back(std::move(l).value());
-    LOG_INFO("listening on %s%s", lc.address.c_str(), lc.tls ? " (TLS)" : "");
+    LOG_INFO("listening on %s%s%s", lc.address.c_str(), lc.tls ? " (TLS)" : "",
+             lc.protocol == ListenConfig::Protocol::kHttp ? " (HTTP)" : "");
   }
   if (persistent && !config_.control_socket.empty()) {
     auto control = Control::Create(this);
@@ -116,6 +138,7 @@ void Server::Stop(const std::string& reason) {
   LOG_NOTICE("shutting down: %s", reason.c_str());
   NotifyService(ServiceState::kStopping, "shutting down");
   listeners_.clear();
+  if (http_ != nullptr) http_->Shutdown();
   std::vector<Client*> all;
   for (auto& [id, c] : clients_) all.push_back(c.get());
   for (Client* c : all) c->Quit(reason);
@@ -222,7 +245,8 @@ void Server::BuildIsupport() {
   }
 }
 
-void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, bool tls) {
+void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, const ListenConfig& listener) {
+  const bool tls = listener.tls;
   char text[INET6_ADDRSTRLEN] = "?";
   int family = sa->sa_family;
   unsigned char bin[16] = {};
@@ -247,6 +271,14 @@ void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, bool tls) {
       evutil_closesocket(fd);
       return;
     }
+  }
+  if (listener.protocol == ListenConfig::Protocol::kHttp) {
+    // HTTP paces its own output (handler.h): the SendQ only has to hold one
+    // complete response plus a refill.
+    ConnLimits limits{config_.recvq_bytes, std::max<std::size_t>(config_.sendq_bytes, kHttpSendqBytes)};
+    auto conn = Conn::Create(base_, fd, ssl, address, limits);
+    if (conn != nullptr && http_ != nullptr) http_->Accept(std::move(conn));
+    return;
   }
   ConnLimits limits{config_.recvq_bytes, config_.sendq_bytes};
   auto conn = Conn::Create(base_, fd, ssl, address, limits);

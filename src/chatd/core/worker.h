@@ -3,7 +3,7 @@
 // downloads, backups (DESIGN.md "One process, one loop").
 //
 // Post(job, done): `job` runs on a worker thread, then `done` runs on the
-// loop thread (the Worker wakes the loop with event_active). A job must not
+// loop thread (the Worker wakes the loop through an eventfd it watches). A job must not
 // touch loop state (clients, channels, connections, the store's handles
 // owned by the loop): give it its own data (a shared_ptr to a small state
 // struct) and read the results in `done`. Jobs start in the order posted;
@@ -56,7 +56,8 @@ class Worker {
   void ThreadMain();
   static void DoneCb(evutil_socket_t, short, void* arg) noexcept;
 
-  event* done_ev_ = nullptr;   // activated by workers, runs DoneCb on the loop
+  int wake_fd_ = -1;           // eventfd the workers write after each job
+  event* done_ev_ = nullptr;   // reads wake_fd_, runs DoneCb on the loop
   std::size_t pending_ = 0;    // loop thread only
   std::mutex mu_;
   std::condition_variable cv_;

@@ -35,6 +35,10 @@ namespace chatd::http {
 // Makes the handler for one request; never returns nullptr.
 using HandlerFactory = std::function<std::shared_ptr<Handler>()>;
 
+// A Handler that answers in OnRequest by calling `respond` (which must
+// call ex.Respond or ex.StartResponse; it must not read a body).
+std::shared_ptr<Handler> MakeFunctionHandler(std::function<void(Exchange& ex)> respond);
+
 class Router {
  public:
   // Adds a route. `method` is matched exactly ("GET", "POST", "PATCH", ...).

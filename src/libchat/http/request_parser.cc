@@ -373,7 +373,7 @@ RequestParser::Event RequestParser::Next(std::string_view* body) {
       }
       // Beast bounds the header; chunk lines and trailers are bounded here.
       if (m.state == Impl::State::kBody && in.size() > m.limits.max_header_bytes) {
-        return m.SetError(Error(400, "bad-chunk", "a chunk line or the trailer section is too long"));
+        return m.SetError(Error(400, "chunk-line-too-long", "a chunk line or the trailer section is too long"));
       }
       return Event::kNeedMore;
     }
