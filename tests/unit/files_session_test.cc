@@ -3,7 +3,10 @@
 // clients through FakePeer.
 #include <event2/event.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,11 +26,11 @@ namespace {
 using chat::irc::Message;
 using Peer = std::shared_ptr<chatd_test::PeerState>;
 
-chatd::Config FilesConfig(bool http_listener) {
+chatd::Config FilesConfig(bool http_listener, const std::string& data_dir) {
   chatd::Config config;
   config.server_name = "irc.test";
   config.network = "TestNet";
-  config.data_dir = "/tmp/chatd-files-session-test";  // not touched: no FILEHOST upload here
+  config.data_dir = data_dir;  // files/ is created there
   config.auto_join = {};
   config.files_guests_may_upload = true;
   if (http_listener) {
@@ -56,9 +59,14 @@ bool Has(const std::vector<std::string>& v, const std::string& s) { return std::
 
 TEST_GROUP(FilesSession) {
   std::unique_ptr<chatd::Server> server;
+  std::string dir;
+  void setup() override {
+    char tmpl[] = "/tmp/chatd-files-session-XXXXXX";
+    dir = mkdtemp(tmpl);
+  }
   void Start(bool http_listener) {
     chatd::SetLogLevel(chatd::LogLevel::kError);
-    server = std::make_unique<chatd::Server>(FilesConfig(http_listener));
+    server = std::make_unique<chatd::Server>(FilesConfig(http_listener, dir));
     chat::Status s = server->Start(chatd::NewMemStore());
     CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
   }
@@ -72,6 +80,7 @@ TEST_GROUP(FilesSession) {
   }
   void teardown() override {
     server.reset();
+    std::filesystem::remove_all(dir);
     chatd::SetLogLevel(chatd::LogLevel::kInfo);
   }
 };

@@ -24,7 +24,9 @@ std::string Sha256(std::string_view data) {
 }
 
 FileAuth::FileAuth(Store* store, std::string secret, uint32_t dummy_iterations)
-    : store_(store), secret_(std::move(secret)), dummy_iterations_(dummy_iterations) {}
+    : store_(store),
+      secret_(std::move(secret)),
+      dummy_(chat::sasl::MakeVerifier("dummy password", dummy_iterations)) {}
 
 std::string FileAuth::CacheKey(std::string_view user, std::string_view password) const {
   std::string msg = chat::irc::Fold(user);
@@ -53,10 +55,7 @@ chat::Result<std::string> FileAuth::CheckBasic(std::string_view user, std::strin
   if (!rec.ok() && rec.status().code() != chat::Status::Code::kNotFound) return rec.status();
   if (!rec.ok()) {
     // The same PBKDF2 work as for a real account (cmd_account.cc does too).
-    static const chat::sasl::ScramVerifier dummy = chat::sasl::MakeVerifier("dummy password", 4096);
-    chat::sasl::ScramVerifier v = dummy;
-    v.iterations = dummy_iterations_;
-    (void)chat::sasl::CheckPassword(v, password);
+    (void)chat::sasl::CheckPassword(dummy_, password);
     return Invalid();
   }
   const AccountRecord& a = rec.value();

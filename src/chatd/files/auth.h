@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "chatd/store/store.h"
+#include "libchat/sasl.h"
 #include "libchat/status.h"
 
 namespace chatd::files {
@@ -58,7 +59,7 @@ class FileAuth {
 
   Store* store_;
   std::string secret_;
-  uint32_t dummy_iterations_;
+  chat::sasl::ScramVerifier dummy_;  // checked for unknown accounts
   std::unordered_map<std::string, Cached> cache_;
 };
 
