@@ -141,11 +141,14 @@ void DownloadHandler::OnWritable() {
     ex_->EndResponse();
     return;
   }
-  // One refill per call: reads from the page cache on the loop thread.
-  std::string buf(static_cast<std::size_t>(std::min<uint64_t>(http::kRefillBytes, end_ - next_)), '\0');
+  // One refill per call: reads from the page cache on the loop thread into
+  // a buffer kept for the download (a fresh 256 KiB allocation per refill
+  // would be an mmap and page faults every time).
+  if (buf_ == nullptr) buf_ = std::make_unique<char[]>(http::kRefillBytes);
+  const auto want = static_cast<std::size_t>(std::min<uint64_t>(http::kRefillBytes, end_ - next_));
   ssize_t n;
   do {
-    n = ::pread(fd_, buf.data(), buf.size(), static_cast<off_t>(next_));
+    n = ::pread(fd_, buf_.get(), want, static_cast<off_t>(next_));
   } while (n < 0 && errno == EINTR);
   if (n <= 0) {
     LOG_ERROR("files: reading a blob: %s", n < 0 ? std::strerror(errno) : "file shorter than recorded");
@@ -153,7 +156,7 @@ void DownloadHandler::OnWritable() {
     return;
   }
   next_ += static_cast<uint64_t>(n);
-  ex_->WriteBody(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+  ex_->WriteBody(std::string_view(buf_.get(), static_cast<std::size_t>(n)));
   if (next_ >= end_) ex_->EndResponse();
 }
 
@@ -162,6 +165,7 @@ void DownloadHandler::OnClose(bool complete) {
   ex_ = nullptr;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  buf_.reset();
 }
 
 }  // namespace chatd::files

@@ -35,6 +35,7 @@ class DownloadHandler : public http::Handler {
   int fd_ = -1;
   uint64_t next_ = 0;  // next byte offset to send
   uint64_t end_ = 0;   // one past the last byte to send
+  std::unique_ptr<char[]> buf_;  // http::kRefillBytes, allocated at the first refill
 };
 
 }  // namespace chatd::files
