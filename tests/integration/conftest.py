@@ -260,9 +260,12 @@ class Server:
         """Starts the daemon. append=True keeps the earlier runs' output in
         stderr.log (restart())."""
         self.stderr_file = open(self.stderr_path, "ab" if append else "wb")
+        env = dict(os.environ)
+        if self.http_port:
+            env["CHATD_HTTP_TEST_ROUTES"] = "1"  # src/chatd/http/test_routes.cc
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
                                      stdout=self.stderr_file, stderr=subprocess.STDOUT,
-                                     cwd=self.dir)
+                                     cwd=self.dir, env=env)
         deadline = time.monotonic() + timeout
         want = {self.port, self.tls_port} | ({self.http_port, self.https_port} if self.http_port else set())
         while time.monotonic() < deadline:

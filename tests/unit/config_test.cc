@@ -146,6 +146,14 @@ TEST(Config, SampleConfigLoadsAndStatesTheDefaults) {
   STRCMP_EQUAL(d.log_level.c_str(), c.log_level.c_str());
   STRCMP_EQUAL(d.log_target.c_str(), c.log_target.c_str());
   STRCMP_EQUAL(d.log_facility.c_str(), c.log_facility.c_str());
+  CHECK_EQUAL(d.http.header_timeout_s, c.http.header_timeout_s);
+  CHECK_EQUAL(d.http.body_idle_timeout_s, c.http.body_idle_timeout_s);
+  CHECK_EQUAL(d.http.keepalive_timeout_s, c.http.keepalive_timeout_s);
+  CHECK_EQUAL(d.http.max_requests_per_connection, c.http.max_requests_per_connection);
+  CHECK_EQUAL(d.http.max_header_bytes, c.http.max_header_bytes);
+  CHECK_EQUAL(d.http.max_connections, c.http.max_connections);
+  CHECK_EQUAL(d.http.max_per_ip, c.http.max_per_ip);
+  STRCMP_EQUAL("", c.http.public_base_url.c_str());  // no http listener in the sample
   CHECK_EQUAL(d.files_enabled, c.files_enabled);
   CHECK_EQUAL(d.files_max_size, c.files_max_size);
   CHECK_EQUAL(d.files_quota, c.files_quota);
@@ -569,6 +577,80 @@ TEST(Config, SampleConfigNamesThePackagedServiceAccount) {
   STRCMP_EQUAL("chatd", r.value().user.c_str());
   STRCMP_EQUAL("chatd", r.value().group.c_str());
   STRCMP_EQUAL("/run/chatd/chatd.pid", r.value().pid_file.c_str());
+}
+
+// ---- [[listen]] protocol and [http] (doc/http.md)
+
+TEST(Config, ListenProtocolDefaultsToIrcAndAcceptsHttp) {
+  chat::Result<chatd::Config> r = chatd::ParseConfig(
+      Minimal("[[listen]]\naddress = \"127.0.0.1:8080\"\nprotocol = \"http\"\n"), "test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  CHECK(r.value().listen[0].protocol == chatd::ListenConfig::Protocol::kIrc);
+  CHECK(r.value().listen[1].protocol == chatd::ListenConfig::Protocol::kHttp);
+  STRCMP_EQUAL("test.conf:9: listen.protocol must be \"irc\" or \"http\" (got \"gopher\")",
+               ErrorOf(Minimal("[[listen]]\naddress = \"127.0.0.1:8080\"\nprotocol = \"gopher\"\n")).c_str());
+}
+
+TEST(Config, HttpDefaults) {
+  chat::Result<chatd::Config> r = chatd::ParseConfig(kMinimal, "test.conf");
+  CHECK_TRUE(r.ok());
+  const chatd::HttpConfig& h = r.value().http;
+  CHECK_EQUAL(10, h.header_timeout_s);
+  CHECK_EQUAL(60, h.body_idle_timeout_s);
+  CHECK_EQUAL(75, h.keepalive_timeout_s);
+  CHECK_EQUAL(1000u, h.max_requests_per_connection);
+  CHECK_EQUAL(8192u, h.max_header_bytes);
+  CHECK_EQUAL(1024u, h.max_connections);
+  CHECK_EQUAL(32u, h.max_per_ip);
+  STRCMP_EQUAL("", h.public_base_url.c_str());
+}
+
+TEST(Config, HttpKeysCanBeSet) {
+  chat::Result<chatd::Config> r = chatd::ParseConfig(
+      Minimal("[http]\npublic_base_url = \"https://files.example.org/\"\nheader_timeout = 5\n"
+              "body_idle_timeout = 30\nkeepalive_timeout = 20\nmax_requests_per_connection = 50\n"
+              "max_header_bytes = 16384\nmax_connections = 99\nmax_per_ip = 4\n"),
+      "test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  const chatd::HttpConfig& h = r.value().http;
+  STRCMP_EQUAL("https://files.example.org", h.public_base_url.c_str());  // trailing '/' dropped
+  CHECK_EQUAL(5, h.header_timeout_s);
+  CHECK_EQUAL(30, h.body_idle_timeout_s);
+  CHECK_EQUAL(20, h.keepalive_timeout_s);
+  CHECK_EQUAL(50u, h.max_requests_per_connection);
+  CHECK_EQUAL(16384u, h.max_header_bytes);
+  CHECK_EQUAL(99u, h.max_connections);
+  CHECK_EQUAL(4u, h.max_per_ip);
+}
+
+TEST(Config, HttpErrors) {
+  STRCMP_EQUAL("test.conf:8: unknown key 'nope' in [http]", ErrorOf(Minimal("[http]\nnope = 1\n")).c_str());
+  CHECK(ErrorOf(Minimal("[http]\npublic_base_url = \"ftp://x\"\n")).find("absolute http(s) URL") !=
+        std::string::npos);
+  CHECK(ErrorOf(Minimal("[http]\npublic_base_url = \"https://x/?a=1\"\n")).find("absolute http(s) URL") !=
+        std::string::npos);
+  CHECK(ErrorOf(Minimal("[http]\npublic_base_url = \"https://\"\n")).find("absolute http(s) URL") !=
+        std::string::npos);
+  CHECK(ErrorOf(Minimal("[http]\nmax_header_bytes = 100\n")).find("between 1024 and 65536") != std::string::npos);
+  CHECK(ErrorOf(Minimal("[http]\nheader_timeout = 0\n")).find("between 1 and 3600") != std::string::npos);
+}
+
+TEST(Config, PublicBaseUrlDefaultsToTheFirstTlsHttpListener) {
+  const std::string tls = "[tls]\ncertificate = \"c.pem\"\nkey = \"k.pem\"\n";
+  auto url = [&](const std::string& listeners) {
+    chat::Result<chatd::Config> r = chatd::ParseConfig(Minimal(listeners + tls), "test.conf");
+    if (!r.ok()) FAIL(r.status().ToString().c_str());
+    return r.value().http.public_base_url;
+  };
+  STRCMP_EQUAL("http://127.0.0.1:8080",
+               url("[[listen]]\naddress = \"127.0.0.1:8080\"\nprotocol = \"http\"\n").c_str());
+  STRCMP_EQUAL("https://irc.test:8443",
+               url("[[listen]]\naddress = \"127.0.0.1:8080\"\nprotocol = \"http\"\n"
+                   "[[listen]]\naddress = \"*:8443\"\nprotocol = \"http\"\ntls = true\n").c_str());
+  STRCMP_EQUAL("https://irc.test",
+               url("[[listen]]\naddress = \"[::]:443\"\nprotocol = \"http\"\ntls = true\n").c_str());
+  STRCMP_EQUAL("https://[2001:db8::1]:8443",
+               url("[[listen]]\naddress = \"[2001:db8::1]:8443\"\nprotocol = \"http\"\ntls = true\n").c_str());
 }
 
 TEST(Config, FilesKeysParse) {

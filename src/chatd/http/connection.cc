@@ -318,8 +318,8 @@ void Connection::OnDrained() {
     hold->OnWritable();
     return;
   }
+  conn_->WatchDrain(0);
   if (handler_ == nullptr) {  // waiting to take the next pipelined request
-    conn_->WatchDrain(0);
     Process();
     ApplyReadPause();
   }

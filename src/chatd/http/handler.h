@@ -31,6 +31,10 @@
 //                });
 // A Handler whose exchange closed (OnClose) is released by the connection,
 // so the weak reference then fails unless the handler keeps itself alive.
+// (weak_from_this() is a weak_ptr<Handler>: std::static_pointer_cast the
+// locked pointer to the derived type; test_routes.cc shows it.) The job
+// must own what it touches (a shared_ptr to the upload state), since the
+// handler may be gone when the job runs.
 //
 // Responding before the body is read (401, 413 on a declared length): the
 // connection then discards a small declared remainder (≤ 64 KiB) to keep

@@ -61,6 +61,8 @@ void Router::Add(std::string method, std::string_view pattern, HandlerFactory fa
     if (seg.find_first_of("{}") != std::string::npos && !IsCapture(seg)) abort();
   }
   r.factory = std::move(factory);
+  methods_.insert(r.method);
+  if (r.method == "GET") methods_.insert("HEAD");
   routes_.push_back(std::move(r));
 }
 
@@ -97,15 +99,12 @@ bool Router::PathMatches(const Route& r, std::string_view path, std::vector<std:
 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   Match m;
-  std::set<std::string> all_methods{"OPTIONS"};
-  for (const Route& r : routes_) all_methods.insert(r.method);
-  if (all_methods.count("GET") != 0) all_methods.insert("HEAD");
   if (path == "*") {
     m.kind = method == "OPTIONS" ? Match::Kind::kOptionsAsterisk : Match::Kind::kNotFound;
-    m.allow = JoinMethods(all_methods);
+    m.allow = JoinMethods(methods_);
     return m;
   }
-  if (all_methods.count(std::string(method)) == 0) {
+  if (methods_.count(std::string(method)) == 0) {
     m.kind = Match::Kind::kNotImplemented;
     return m;
   }

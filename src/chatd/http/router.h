@@ -24,6 +24,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,7 @@ class Router {
   // True when `path` fits `r`; fills *params.
   static bool PathMatches(const Route& r, std::string_view path, std::vector<std::string>* params);
   std::vector<Route> routes_;
+  std::set<std::string> methods_{"OPTIONS"};  // every routed method, HEAD with GET
 };
 
 }  // namespace chatd::http

@@ -8,6 +8,8 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <optional>
 #include <utility>
 
@@ -73,6 +75,8 @@ class BeastParser final : public bhttp::basic_parser<true> {
 
   std::string_view body;  // the piece the last put() delivered
   bool trailers = false;  // the header is done: further fields are trailers
+  std::uint64_t chunk_left = 0;  // bytes of the current chunk not yet delivered
+  std::uint64_t chunks = 0;      // chunk headers seen
 
  private:
   void on_request_impl(bhttp::verb, beast::string_view method, beast::string_view target,
@@ -88,10 +92,14 @@ class BeastParser final : public bhttp::basic_parser<true> {
     body = std::string_view(piece.data(), piece.size());
     return piece.size();
   }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view piece,
+  void on_chunk_header_impl(std::uint64_t size, beast::string_view, beast::error_code&) override {
+    chunk_left = size;
+    ++chunks;
+  }
+  std::size_t on_chunk_body_impl(std::uint64_t remain, beast::string_view piece,
                                  beast::error_code&) override {
     body = std::string_view(piece.data(), piece.size());
+    chunk_left = remain - piece.size();
     return piece.size();
   }
   void on_finish_impl(beast::error_code&) override {}
@@ -113,6 +121,8 @@ struct RequestParser::Impl {
   std::string transfer_encoding;        // all Transfer-Encoding values, joined
   int host_count = 0;
   std::size_t head_bytes = 0;  // consumed bytes of the current request's head
+  std::size_t fold_checked = 0;  // unconsumed bytes FoldAhead has scanned
+  bool header_end_seen = false;  // FoldAhead reached the end of the header
   bool content_length_seen = false;
   bool expect_other = false;
 
@@ -129,7 +139,10 @@ struct RequestParser::Impl {
   Event MapBeastError(const beast::error_code& ec);
   void StartRequest();
   void CheckHeader(beast::error_code& ec);
-  bool HasObsFold() const;
+  // True when the unconsumed header bytes hold a line starting with
+  // whitespace; scans each byte once (fold_checked, header_end_seen).
+  bool FoldAhead();
+  bool LastChunkIncomplete() const;
   std::string_view Unconsumed() const { return std::string_view(buf).substr(off); }
 };
 
@@ -192,25 +205,52 @@ void BeastParser::on_header_impl(beast::error_code& ec) {
   }
 }
 
-bool RequestParser::Impl::HasObsFold() const {
-  // A field line starting with whitespace, up to the end of the header
-  // section (the unconsumed bytes start at the request line or a field).
+// Beast 1.81 asserts (parse_chunk_header: "n >= 5") when the last-chunk
+// line arrived but its trailer section is split across put() calls, and
+// the last chunk is the first one (an empty chunked body): so the last
+// chunk is handed to Beast only with its whole trailer section. True while
+// the buffer holds a last-chunk line without the CRLF CRLF that ends it.
+bool RequestParser::Impl::LastChunkIncomplete() const {
+  if (head.framing != BodyFraming::kChunked || parser->chunk_left != 0) return false;
+  std::string_view in = Unconsumed();
+  std::size_t start = parser->chunks > 0 ? 2 : 0;  // the CRLF ending the previous chunk's data
+  if (in.size() <= start) return true;
+  if (start == 2 && in.compare(0, 2, "\r\n") != 0) return false;  // Beast refuses it
+  std::size_t i = start;
+  while (i < in.size() && in[i] == '0') ++i;
+  if (i == start) return false;                 // not a last chunk (or malformed: Beast decides)
+  if (i == in.size()) return true;              // "000": can't tell yet
+  if (std::isxdigit(static_cast<unsigned char>(in[i]))) return false;  // "01a": a sized chunk
+  return in.find("\r\n\r\n", start) == std::string_view::npos;
+}
+
+bool RequestParser::Impl::FoldAhead() {
+  // A line of the header section that starts with whitespace: obs-fold
+  // (RFC 9112 §5.2: reject or replace; we reject), or whitespace between
+  // the request line and the first field (§2.2). Checked before Beast sees
+  // the bytes, because Beast takes a fold as part of the value and
+  // consumes complete field lines as they come, so a check of the complete
+  // header afterwards would miss folds in lines it already consumed.
+  // Beast consumes whole lines, so the unconsumed bytes start a line.
   std::string_view raw = Unconsumed();
-  raw = raw.substr(0, raw.find("\r\n\r\n"));
-  if (!raw.empty() && (raw[0] == ' ' || raw[0] == '\t')) return true;
-  for (std::size_t i = raw.find('\n'); i != std::string_view::npos; i = raw.find('\n', i + 1)) {
-    if (i + 1 < raw.size() && (raw[i + 1] == ' ' || raw[i + 1] == '\t')) return true;
+  if (head_bytes > 0 && !raw.empty() && (raw[0] == ' ' || raw[0] == '\t')) return true;
+  if (header_end_seen) return false;
+  std::size_t i = fold_checked;
+  while ((i = raw.find('\n', i)) != std::string_view::npos) {
+    if (i + 1 >= raw.size()) break;  // the next line's first byte is not here yet
+    char c = raw[i + 1];
+    if (c == ' ' || c == '\t') return true;
+    if (c == '\r' || c == '\n') {  // the empty line ending the header (or a bare LF, Beast's)
+      header_end_seen = true;
+      return false;
+    }
+    ++i;
   }
+  fold_checked = i == std::string_view::npos ? raw.size() : i;
   return false;
 }
 
 void RequestParser::Impl::CheckHeader(beast::error_code& ec) {
-  // obs-fold (RFC 9112 §5.2: reject or replace; we reject). Beast takes it
-  // as part of the value; a fold right after the request line Beast refuses
-  // itself (bad_field, mapped by MapBeastError).
-  if (HasObsFold()) {
-    return Fail(Error(400, "obsolete-line-folding", "obs-fold in the header section"), ec);
-  }
   if (!transfer_encoding.empty()) {
     if (content_length_seen) {
       return Fail(Error(400, "content-length-with-transfer-encoding",
@@ -245,6 +285,8 @@ void RequestParser::Impl::StartRequest() {
   transfer_encoding.clear();
   host_count = 0;
   head_bytes = 0;
+  fold_checked = 0;
+  header_end_seen = false;
   content_length_seen = false;
   expect_other = false;
   own_error.reset();
@@ -286,8 +328,13 @@ RequestParser::Event RequestParser::Impl::MapBeastError(const beast::error_code&
     // Beast refuses versions other than 1.0 and 1.1 with the same error as
     // a malformed one: a well-formed "HTTP/d.d" gets 505.
     std::string_view line = Unconsumed();
-    line = line.substr(0, line.find("\r\n"));
-    bool well_formed = line.size() >= 9 && line.compare(line.size() - 9, 6, " HTTP/") == 0 &&
+    std::size_t lf = line.find('\n');
+    if (lf == std::string_view::npos || lf == 0 || line[lf - 1] != '\r') {
+      return SetError(Error(400, "bad-line-ending", "lines must end with CRLF"));
+    }
+    line = line.substr(0, lf - 1);
+    // method SP request-target SP HTTP/d.d: exactly two spaces.
+    bool well_formed = line.size() >= 9 && std::count(line.begin(), line.end(), ' ') == 2 && line.compare(line.size() - 9, 6, " HTTP/") == 0 &&
                        line[line.size() - 3] >= '0' && line[line.size() - 3] <= '9' &&
                        line[line.size() - 2] == '.' && line.back() >= '0' && line.back() <= '9';
     if (well_formed) {
@@ -299,9 +346,6 @@ RequestParser::Event RequestParser::Impl::MapBeastError(const beast::error_code&
     return SetError(Error(400, "bad-line-ending", "lines must end with CRLF"));
   }
   if (ec == E::bad_field || ec == E::bad_value) {
-    if (HasObsFold()) {
-      return SetError(Error(400, "obsolete-line-folding", "obs-fold in the header section"));
-    }
     return SetError(Error(400, "bad-field", "a header field is malformed"));
   }
   return SetError(Error(400, "bad-request", "the request is malformed: " + ec.message()));
@@ -361,11 +405,23 @@ RequestParser::Event RequestParser::Next(std::string_view* body) {
     }
     std::string_view in = m.Unconsumed();
     if (in.empty()) return Event::kNeedMore;
+    if (m.state == Impl::State::kBody && m.LastChunkIncomplete()) {
+      if (in.size() > m.limits.max_header_bytes) {
+        return m.SetError(Error(400, "chunk-line-too-long", "a chunk line or the trailer section is too long"));
+      }
+      return Event::kNeedMore;
+    }
+    if (m.state == Impl::State::kHeader && m.FoldAhead()) {
+      return m.SetError(Error(400, "obsolete-line-folding", "a header line starts with whitespace (obs-fold)"));
+    }
     m.parser->body = {};
     beast::error_code ec;
     std::size_t used = m.parser->put(boost::asio::const_buffer(in.data(), in.size()), ec);
     m.off += used;
-    if (m.state == Impl::State::kHeader) m.head_bytes += used;
+    if (m.state == Impl::State::kHeader) {
+      m.head_bytes += used;
+      m.fold_checked = m.fold_checked > used ? m.fold_checked - used : 0;
+    }
     if (ec == bhttp::error::need_more) {
       // Beast bounds what it has not consumed; the whole head is bounded here.
       if (m.state == Impl::State::kHeader && m.head_bytes + (in.size() - used) > m.limits.max_header_bytes) {

@@ -18,13 +18,16 @@
 //       (§6.3 item 3), Transfer-Encoding whose final coding is not chunked
 //       or that applies chunked twice (§6.1, §7), Transfer-Encoding in an
 //       HTTP/1.0 request (§6.1), a malformed or oversized (> 2^64-1) chunk
-//       size or chunk line, an HTTP/1.1 request without exactly one Host
-//       (§3.2);
+//       size or chunk line, a chunk line or trailer section longer than
+//       max_header_bytes, an HTTP/1.1 request without exactly one Host
+//       (§3.2), a request-target in no form RFC 9112 §3.2 allows;
+//   417 an Expect other than 100-continue (RFC 9110 §10.1.1);
 //   501 Transfer-Encoding with a coding other than chunked before the
 //       final chunked ("gzip, chunked": understood, not implemented, §6.1);
 //   505 an HTTP version other than 1.0 and 1.1 (RFC 9110 §15.6.6);
 //   431 a request line plus header section longer than max_header_bytes
-//       (RFC 6585 §5), or a chunk line/trailer section over that size.
+//       (RFC 6585 §5).
+// Empty lines before a request line are skipped (RFC 9112 §2.2).
 // Chunk extensions are ignored; trailer fields are parsed and discarded.
 #ifndef CHAT_LIBCHAT_HTTP_REQUEST_PARSER_H_
 #define CHAT_LIBCHAT_HTTP_REQUEST_PARSER_H_
