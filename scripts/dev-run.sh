@@ -1,7 +1,8 @@
 #!/bin/sh
 # README command 1: install build dependencies, build chatd, write a dev
 # config and a self-signed certificate under ./var/, and run chatd in the
-# foreground with TLS on 127.0.0.1:6697 and plaintext on 127.0.0.1:6667.
+# foreground with TLS on 127.0.0.1:6697, plaintext on 127.0.0.1:6667, and
+# HTTPS with file sharing on 127.0.0.1:8443 (doc/files.md).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -38,6 +39,12 @@ tls = false
 address = "127.0.0.1:6697"
 tls = true
 
+# HTTPS: file sharing (FILEHOST, tus, downloads; doc/files.md).
+[[listen]]
+address = "127.0.0.1:8443"
+tls = true
+protocol = "http"
+
 [tls]
 certificate = "tls/cert.pem"
 key = "tls/key.pem"
@@ -45,9 +52,23 @@ key = "tls/key.pem"
 [flood]
 exempt = ["127.0.0.1", "::1"]
 
+[files]
+enabled = true
+guests_may_upload = true
+
 [control]
 # chatctl --config var/chatd.conf status
 socket = "control.sock"
+CONF
+elif ! grep -q 'protocol = "http"' var/chatd.conf; then
+  # A config from before file sharing: add the HTTPS listener.
+  cat >> var/chatd.conf <<CONF
+
+# Added by scripts/dev-run.sh: HTTPS with file sharing (doc/files.md).
+[[listen]]
+address = "127.0.0.1:8443"
+tls = true
+protocol = "http"
 CONF
 fi
 cat <<MSG
@@ -57,5 +78,9 @@ chatd is starting in the foreground (Ctrl-C stops it). Connect with:
   WeeChat: /server add chatd 127.0.0.1/6697 -tls -tls_verify=off
            /connect chatd
   admin:   build/src/chatctl/chatctl --config var/chatd.conf status
+  files:   https://127.0.0.1:8443/upload (FILEHOST; log in, then e.g.
+           curl --cacert var/tls/cert.pem -u ACCOUNT:PASSWORD -H 'Content-Type: image/png' \\
+             -H 'Content-Disposition: attachment; filename="cat.png"' --data-binary @cat.png \\
+             https://127.0.0.1:8443/upload)
 MSG
 exec build/src/chatd/chatd --config var/chatd.conf --foreground

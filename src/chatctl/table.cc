@@ -31,7 +31,7 @@ std::vector<std::string> Words(const char* text) {
 
 const std::vector<const std::vector<CommandEntry>*>& Tables() {
   static const std::vector<const std::vector<CommandEntry>*> tables = {&ServerCommands(), &UserCommands(),
-                                                                        &ChannelCommands()};
+                                                                        &ChannelCommands(), &FileCommands()};
   return tables;
 }
 

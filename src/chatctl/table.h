@@ -67,6 +67,7 @@ struct CommandEntry {
 
 const std::vector<CommandEntry>& UserCommands();     // cmd_users.cc
 const std::vector<CommandEntry>& ChannelCommands();  // cmd_channels.cc
+const std::vector<CommandEntry>& FileCommands();     // cmd_files.cc
 const std::vector<CommandEntry>& ServerCommands();   // cmd_server.cc
 
 // Parses argv (after the global options) into *inv. On a usage error

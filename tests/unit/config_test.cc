@@ -154,6 +154,15 @@ TEST(Config, SampleConfigLoadsAndStatesTheDefaults) {
   CHECK_EQUAL(d.http.max_connections, c.http.max_connections);
   CHECK_EQUAL(d.http.max_per_ip, c.http.max_per_ip);
   STRCMP_EQUAL("", c.http.public_base_url.c_str());  // no http listener in the sample
+  CHECK_EQUAL(d.files_enabled, c.files_enabled);
+  CHECK_EQUAL(d.files_max_size, c.files_max_size);
+  CHECK_EQUAL(d.files_quota, c.files_quota);
+  CHECK_EQUAL(d.files_guests_may_upload, c.files_guests_may_upload);
+  CHECK_EQUAL(d.files_retention_days, c.files_retention_days);
+  CHECK_EQUAL(d.files_token_lifetime_s, c.files_token_lifetime_s);
+  CHECK_EQUAL(d.files_link_lifetime_s, c.files_link_lifetime_s);
+  CHECK_EQUAL(d.files_upload_expiry_s, c.files_upload_expiry_s);
+  CHECK_TRUE(d.files_isupport == c.files_isupport);
 }
 
 TEST(Config, EveryKeyCanBeSet) {
@@ -642,4 +651,39 @@ TEST(Config, PublicBaseUrlDefaultsToTheFirstTlsHttpListener) {
                url("[[listen]]\naddress = \"[::]:443\"\nprotocol = \"http\"\ntls = true\n").c_str());
   STRCMP_EQUAL("https://[2001:db8::1]:8443",
                url("[[listen]]\naddress = \"[2001:db8::1]:8443\"\nprotocol = \"http\"\ntls = true\n").c_str());
+}
+
+TEST(Config, FilesKeysParse) {
+  chat::Result<chatd::Config> r = chatd::ParseConfig(
+      Minimal("[files]\nenabled = false\nmax_size = 1000\nquota_per_account = 0\nguests_may_upload = true\n"
+              "retention_days = 30\ntoken_lifetime = 3600\nlink_lifetime = 60\nupload_expiry = 600\n"
+              "isupport = [\"draft/FILEHOST\"]\n"),
+      "test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  const chatd::Config& c = r.value();
+  CHECK_FALSE(c.files_enabled);
+  CHECK_EQUAL(1000u, c.files_max_size);
+  CHECK_EQUAL(0u, c.files_quota);
+  CHECK_TRUE(c.files_guests_may_upload);
+  CHECK_EQUAL(30, c.files_retention_days);
+  CHECK_EQUAL(3600, c.files_token_lifetime_s);
+  CHECK_EQUAL(60, c.files_link_lifetime_s);
+  CHECK_EQUAL(600, c.files_upload_expiry_s);
+  CHECK_EQUAL(1u, c.files_isupport.size());
+  STRCMP_EQUAL("draft/FILEHOST", c.files_isupport[0].c_str());
+  // Defaults: on, 100 MiB, 1 GiB, no guests.
+  const chatd::Config d;
+  CHECK_TRUE(d.files_enabled);
+  CHECK_EQUAL(100u << 20, d.files_max_size);
+  CHECK_FALSE(d.files_guests_may_upload);
+}
+
+TEST(Config, FilesKeyErrors) {
+  STRCMP_CONTAINS("test.conf:8: files.max_size must be between 1",
+                  ErrorOf(Minimal("[files]\nmax_size = 0\n")).c_str());
+  STRCMP_CONTAINS("test.conf:8: files.quota_per_account must be between 0",
+                  ErrorOf(Minimal("[files]\nquota_per_account = -1\n")).c_str());
+  STRCMP_CONTAINS("test.conf:8: files.isupport: unknown name \"FILEHOST\"",
+                  ErrorOf(Minimal("[files]\nisupport = [\"FILEHOST\"]\n")).c_str());
+  STRCMP_CONTAINS("test.conf:8: unknown key 'size' in [files]", ErrorOf(Minimal("[files]\nsize = 1\n")).c_str());
 }

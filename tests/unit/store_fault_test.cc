@@ -46,6 +46,20 @@ class FailingStore : public chatd::Store {
   chat::Result<uint64_t> Prune(int64_t now, int64_t age, uint64_t count) override {
     return inner_->Prune(now, age, count);
   }
+  chat::Status CommitFile(const chatd::FileRecord& r, uint64_t quota) override { return inner_->CommitFile(r, quota); }
+  chat::Result<chatd::FileRecord> GetFile(std::string_view id) override { return inner_->GetFile(id); }
+  chat::Result<std::vector<chatd::FileRecord>> ListFiles(std::string_view u) override { return inner_->ListFiles(u); }
+  chat::Result<chatd::FileDeletion> DeleteFile(std::string_view id) override { return inner_->DeleteFile(id); }
+  chat::Result<chatd::BlobRecord> GetBlob(std::string_view s) override { return inner_->GetBlob(s); }
+  chat::Result<chatd::QuotaRecord> GetQuota(std::string_view a) override { return inner_->GetQuota(a); }
+  chat::Status PutUpload(const chatd::UploadRecord& r) override { return inner_->PutUpload(r); }
+  chat::Result<chatd::UploadRecord> GetUpload(std::string_view id) override { return inner_->GetUpload(id); }
+  chat::Status DeleteUpload(std::string_view id) override { return inner_->DeleteUpload(id); }
+  chat::Result<std::vector<chatd::UploadRecord>> ListUploads() override { return inner_->ListUploads(); }
+  chat::Status PutToken(std::string_view h, const chatd::TokenRecord& r) override { return inner_->PutToken(h, r); }
+  chat::Result<chatd::TokenRecord> GetToken(std::string_view h) override { return inner_->GetToken(h); }
+  chat::Status DeleteToken(std::string_view h) override { return inner_->DeleteToken(h); }
+  chat::Result<uint64_t> PruneTokens(int64_t now) override { return inner_->PruneTokens(now); }
   chat::Status Flush() override { return inner_->Flush(); }
   chat::Status Checkpoint() override { return inner_->Checkpoint(); }
 

@@ -1281,3 +1281,179 @@ TEST(BdbDurability, CheckpointRemovesOldLogFiles) {
   CHECK_EQUAL(1, CountFiles(dir.path(), "log."));
   CHECK_EQUAL(1u, s->QueryHistory(HistoryQuery{"#c", kLatest, {}, {}, 1}).value().size());
 }
+
+// ---------------------------------------------------------------- files
+
+namespace {
+
+chatd::FileRecord File(char id, char digest, uint64_t size, const std::string& uploader = "Alice") {
+  chatd::FileRecord f;
+  f.id = std::string(16, id);
+  f.sha256 = std::string(32, digest);
+  f.size = size;
+  f.type = "image/png";
+  f.name = "cat.png";
+  f.uploader = uploader;
+  f.created_ms = 1700000000000;
+  f.target = "#c";
+  return f;
+}
+
+}  // namespace
+
+STORE_TEST(FileCommitGetListRoundTrip) {
+  CHECK_OK(f.s().CommitFile(File('a', 'x', 100), 0));
+  CHECK_OK(f.s().CommitFile(File('b', 'y', 50, "bob"), 0));
+  f.Reopen();
+  auto r = f.s().GetFile(std::string(16, 'a'));
+  CHECK_OK(r.status());
+  CHECK(r.value().sha256 == std::string(32, 'x'));
+  CHECK_EQUAL(100u, r.value().size);
+  STRCMP_EQUAL("image/png", r.value().type.c_str());
+  STRCMP_EQUAL("cat.png", r.value().name.c_str());
+  STRCMP_EQUAL("Alice", r.value().uploader.c_str());
+  STRCMP_EQUAL("#c", r.value().target.c_str());
+  CHECK_EQUAL(1700000000000, r.value().created_ms);
+  CHECK_EQUAL(2u, f.s().ListFiles("").value().size());
+  CHECK_EQUAL(1u, f.s().ListFiles("ALICE").value().size());
+  CHECK_EQUAL(0u, f.s().ListFiles("carol").value().size());
+  CHECK_CODE(kNotFound, f.s().GetFile(std::string(16, 'z')).status());
+}
+
+STORE_TEST(FileCommitRefusesDuplicatesAndBadRecords) {
+  CHECK_OK(f.s().CommitFile(File('a', 'x', 10), 0));
+  CHECK_CODE(kInvalidArgument, f.s().CommitFile(File('a', 'y', 10), 0));
+  chatd::FileRecord bad = File('b', 'x', 1);
+  bad.id = "short";
+  CHECK_CODE(kInvalidArgument, f.s().CommitFile(bad, 0));
+  bad = File('b', 'x', 1);
+  bad.uploader.clear();
+  CHECK_CODE(kInvalidArgument, f.s().CommitFile(bad, 0));
+  // The refused commits changed nothing.
+  CHECK_EQUAL(10u, f.s().GetQuota("alice").value().bytes);
+  CHECK_EQUAL(1u, f.s().GetBlob(std::string(32, 'x')).value().refcount);
+}
+
+STORE_TEST(IdenticalContentIsOneBlobWithReferences) {
+  CHECK_OK(f.s().CommitFile(File('a', 'x', 10), 0));
+  CHECK_OK(f.s().CommitFile(File('b', 'x', 10, "bob"), 0));
+  f.Reopen();
+  CHECK_EQUAL(2u, f.s().GetBlob(std::string(32, 'x')).value().refcount);
+  auto d = f.s().DeleteFile(std::string(16, 'a'));
+  CHECK_OK(d.status());
+  CHECK_FALSE(d.value().blob_unused);
+  CHECK_EQUAL(1u, f.s().GetBlob(std::string(32, 'x')).value().refcount);
+  d = f.s().DeleteFile(std::string(16, 'b'));
+  CHECK_OK(d.status());
+  CHECK(d.value().blob_unused);
+  CHECK_CODE(kNotFound, f.s().GetBlob(std::string(32, 'x')).status());
+  CHECK_CODE(kNotFound, f.s().DeleteFile(std::string(16, 'b')).status());
+}
+
+STORE_TEST(QuotaIsChargedPerUploaderAndEnforced) {
+  CHECK_OK(f.s().CommitFile(File('a', 'x', 60), 100));
+  CHECK_CODE(kInvalidArgument, f.s().CommitFile(File('b', 'y', 41), 100));
+  CHECK_OK(f.s().CommitFile(File('c', 'x', 40), 100));  // dedup still charges
+  CHECK_OK(f.s().CommitFile(File('d', 'z', 1000, "bob"), 0));
+  f.Reopen();
+  auto q = f.s().GetQuota("alice").value();
+  CHECK_EQUAL(100u, q.bytes);
+  CHECK_EQUAL(2u, q.files);
+  CHECK_CODE(kNotFound, f.s().GetFile(std::string(16, 'b')).status());
+  CHECK_OK(f.s().DeleteFile(std::string(16, 'a')).status());
+  q = f.s().GetQuota("Alice").value();
+  CHECK_EQUAL(40u, q.bytes);
+  CHECK_EQUAL(1u, q.files);
+  CHECK_EQUAL(0u, f.s().GetQuota("nobody").value().bytes);
+}
+
+STORE_TEST(UploadsPutGetListDelete) {
+  chatd::UploadRecord u;
+  u.id = std::string(16, 'u');
+  u.account = "alice";
+  u.length = 1000;
+  u.offset_durable = 0;
+  u.expires_ms = 5000;
+  u.name = "big.iso";
+  CHECK_OK(f.s().PutUpload(u));
+  u.offset_durable = 512;
+  CHECK_OK(f.s().PutUpload(u));
+  f.Reopen();
+  auto r = f.s().GetUpload(std::string(16, 'u'));
+  CHECK_OK(r.status());
+  CHECK_EQUAL(512u, r.value().offset_durable);
+  CHECK_EQUAL(1000u, r.value().length);
+  STRCMP_EQUAL("big.iso", r.value().name.c_str());
+  CHECK_EQUAL(1u, f.s().ListUploads().value().size());
+  CHECK_OK(f.s().DeleteUpload(std::string(16, 'u')));
+  CHECK_CODE(kNotFound, f.s().DeleteUpload(std::string(16, 'u')));
+  CHECK_CODE(kNotFound, f.s().GetUpload(std::string(16, 'u')).status());
+}
+
+STORE_TEST(TokensPutGetDeleteAndPrune) {
+  CHECK_OK(f.s().PutToken(std::string(32, '1'), chatd::TokenRecord{"alice", 1, 1000}));
+  CHECK_OK(f.s().PutToken(std::string(32, '2'), chatd::TokenRecord{"bob", 1, 3000}));
+  f.Reopen();
+  STRCMP_EQUAL("alice", f.s().GetToken(std::string(32, '1')).value().account.c_str());
+  auto pruned = f.s().PruneTokens(2000);
+  CHECK_OK(pruned.status());
+  CHECK_EQUAL(1u, pruned.value());
+  CHECK_CODE(kNotFound, f.s().GetToken(std::string(32, '1')).status());
+  CHECK_OK(f.s().DeleteToken(std::string(32, '2')));
+  CHECK_CODE(kNotFound, f.s().DeleteToken(std::string(32, '2')));
+}
+
+TEST(StoreCodec, FileRecordsRejectEveryTruncation) {
+  const std::string enc[] = {chatd::store::EncodeFile(File('a', 'x', 5)),
+                             chatd::store::EncodeUpload(chatd::UploadRecord{std::string(16, 'u'), "a", 9, 3, 1, 2, "n", "t", ""}),
+                             chatd::store::EncodeToken(chatd::TokenRecord{"a", 1, 2}),
+                             chatd::store::EncodeBlob(chatd::BlobRecord{1, 5}),
+                             chatd::store::EncodeQuota(chatd::QuotaRecord{5, 1})};
+  for (int kind = 0; kind < 5; ++kind) {
+    for (size_t n = 0; n < enc[kind].size(); ++n) {
+      std::string_view cut(enc[kind].data(), n);
+      chatd::FileRecord fr;
+      chatd::UploadRecord ur;
+      chatd::TokenRecord tr;
+      chatd::BlobRecord br;
+      chatd::QuotaRecord qr;
+      chat::Status st = kind == 0   ? chatd::store::DecodeFile(cut, "w", &fr)
+                        : kind == 1 ? chatd::store::DecodeUpload(cut, "w", &ur)
+                        : kind == 2 ? chatd::store::DecodeToken(cut, "w", &tr)
+                        : kind == 3 ? chatd::store::DecodeBlob(cut, "w", &br)
+                                    : chatd::store::DecodeQuota(cut, "w", &qr);
+      CHECK_CODE(kCorruption, st);
+    }
+  }
+}
+
+// A file committed by a process that is then killed is there after
+// recovery, with its blob reference and quota charge; an upload's durable
+// offset too.
+TEST(BdbDurability, KillMinus9KeepsCommittedFilesAndUploadOffsets) {
+  TempDir dir;
+  std::string line = RunChildAndKill([&](int fd) {
+    auto r = chatd::OpenBdbStore(dir.path(), chatd::StoreOptions{});
+    if (!r.ok()) {
+      WriteAll(fd, "open failed\n");
+      return;
+    }
+    std::unique_ptr<Store> s = std::move(r).value();
+    chatd::UploadRecord u;
+    u.id = std::string(16, 'u');
+    u.account = "alice";
+    u.length = 1 << 20;
+    u.offset_durable = 65536;
+    bool ok = s->CommitFile(File('a', 'x', 7), 0).ok() && s->PutUpload(u).ok();
+    WriteAll(fd, ok ? "ok\n" : "failed\n");
+    s.release();  // never closed
+  });
+  STRCMP_EQUAL("ok", line.c_str());
+  alarm(60);
+  auto s = MustOpen(dir.path());
+  alarm(0);
+  CHECK_OK(s->GetFile(std::string(16, 'a')).status());
+  CHECK_EQUAL(1u, s->GetBlob(std::string(32, 'x')).value().refcount);
+  CHECK_EQUAL(7u, s->GetQuota("alice").value().bytes);
+  CHECK_EQUAL(65536u, s->GetUpload(std::string(16, 'u')).value().offset_durable);
+}

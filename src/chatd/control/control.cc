@@ -177,7 +177,8 @@ void RunControlRequest(Server& server, const std::vector<std::string>& args, con
                        ControlReply& reply) {
   const ControlCommand* best = nullptr;
   std::size_t best_words = 0;
-  for (const auto* table : {&ControlUserCommands(), &ControlChannelCommands(), &ControlServerCommands()}) {
+  for (const auto* table : {&ControlUserCommands(), &ControlChannelCommands(), &ControlServerCommands(),
+                            &ControlFileCommands()}) {
     for (const ControlCommand& cmd : *table) {
       std::vector<std::string> words;
       for (std::string_view w = cmd.words; !w.empty();) {

@@ -65,6 +65,7 @@ struct ControlCommand {
 const std::vector<ControlCommand>& ControlUserCommands();     // control_users.cc
 const std::vector<ControlCommand>& ControlChannelCommands();  // control_channels.cc
 const std::vector<ControlCommand>& ControlServerCommands();   // control_server.cc
+const std::vector<ControlCommand>& ControlFileCommands();     // control_files.cc
 
 // Runs one decoded request: finds the command whose words start `args`
 // (longest match), checks the argument count and calls its handler.

@@ -89,6 +89,7 @@ class Loader {
   void Http(const toml::table& t, Config* cfg);
   // [http] public_base_url's default, from the listeners (config.h).
   static void DefaultBaseUrl(Config* cfg);
+  void Files(const toml::table& t, Config* cfg);
 
   std::string Message(uint32_t line, const std::string& text) const {
     if (line == 0) return path_ + ": " + text;
@@ -597,6 +598,42 @@ void Loader::History(const toml::table& t, Config* cfg) {
   }
 }
 
+void Loader::Files(const toml::table& t, Config* cfg) {
+  for (auto&& [key, node] : t) {
+    const std::string_view k = key.str();
+    if (k == "enabled") {
+      (void)GetBool(node, "files.enabled", &cfg->files_enabled);
+    } else if (k == "max_size") {
+      (void)GetNumber(node, "files.max_size", 1, int64_t{1} << 50, &cfg->files_max_size);
+    } else if (k == "quota_per_account") {
+      (void)GetNumber(node, "files.quota_per_account", 0, int64_t{1} << 50, &cfg->files_quota);
+    } else if (k == "guests_may_upload") {
+      (void)GetBool(node, "files.guests_may_upload", &cfg->files_guests_may_upload);
+    } else if (k == "retention_days") {
+      (void)GetNumber(node, "files.retention_days", 0, 36500, &cfg->files_retention_days);
+    } else if (k == "token_lifetime") {
+      (void)GetNumber(node, "files.token_lifetime", 60, 366 * 86400, &cfg->files_token_lifetime_s);
+    } else if (k == "link_lifetime") {
+      (void)GetNumber(node, "files.link_lifetime", 10, 7 * 86400, &cfg->files_link_lifetime_s);
+    } else if (k == "upload_expiry") {
+      (void)GetNumber(node, "files.upload_expiry", 60, 30 * 86400, &cfg->files_upload_expiry_s);
+    } else if (k == "isupport") {
+      std::vector<std::string> names;
+      if (!GetStringArray(node, "files.isupport", &names)) continue;
+      bool ok = true;
+      for (const auto& n : names) {
+        if (n != "soju.im/FILEHOST" && n != "draft/FILEHOST") {
+          Fail(node, "files.isupport: unknown name \"" + n + "\" (use \"soju.im/FILEHOST\" and/or \"draft/FILEHOST\")");
+          ok = false;
+        }
+      }
+      if (ok) cfg->files_isupport = names;
+    } else {
+      UnknownKey(key, node, "[files]");
+    }
+  }
+}
+
 // A group name as getgrnam takes it: not empty, no ':' or whitespace.
 bool IsGroupName(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
@@ -664,6 +701,7 @@ chat::Status Loader::Load(const toml::table& root, Config* cfg) {
       {"limits", &Loader::Limits}, {"flood", &Loader::Flood},       {"log", &Loader::LogSection},
       {"store", &Loader::Store},   {"accounts", &Loader::Accounts}, {"history", &Loader::History},
       {"control", &Loader::ControlSection}, {"http", &Loader::Http},
+      {"files", &Loader::Files},
   };
   bool have_listen = false;
   for (auto&& [key, node] : root) {

@@ -128,6 +128,18 @@ struct Config {
   std::string control_group = "chatd";        // group: the socket file's group (mode 0660)
   std::string control_admin_group = "chatd";  // admin_group: who may use it besides root and chatd's user
 
+  // [files]: file sharing over HTTPS (doc/files.md). Served by the
+  // protocol = "http" listeners; FILEHOST is advertised only when enabled.
+  bool files_enabled = true;                    // enabled
+  uint64_t files_max_size = 100ull << 20;       // max_size: bytes per file
+  uint64_t files_quota = 1ull << 30;            // quota_per_account: bytes, 0 = unlimited
+  bool files_guests_may_upload = false;         // guests_may_upload: FILEHOST TOKEN for guests
+  int64_t files_retention_days = 0;             // retention_days: delete older files, 0 = keep
+  int64_t files_token_lifetime_s = 86400;       // token_lifetime: seconds a FILEHOST TOKEN lives
+  int64_t files_link_lifetime_s = 600;          // link_lifetime: seconds a signed private link lives
+  int64_t files_upload_expiry_s = 86400;        // upload_expiry: seconds an idle tus upload is kept
+  std::vector<std::string> files_isupport = {"soju.im/FILEHOST", "draft/FILEHOST"};  // isupport
+
   // [log]
   std::string log_level = "info";       // level: debug, info, notice, warning, error
   std::string log_target = "stderr";    // target: "stderr" or "syslog"

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "chatd/files/urls.h"
 #include "chatd/irc/channel.h"
 #include "chatd/irc/client.h"
 #include "chatd/core/conn.h"
@@ -236,6 +237,12 @@ void Server::BuildIsupport() {
       "UTF8ONLY",
       "WHOX",
   };
+  // File sharing (doc/files.md): the upload URI under soju.im/FILEHOST and
+  // draft/FILEHOST, as configured. The URL has no space, '\\' or '=' to
+  // escape (public_base_url is validated; the path is ours).
+  if (files::FilesAvailable(c)) {
+    for (const std::string& key : c.files_isupport) isupport_.push_back(key + "=" + files::UploadUrl(c));
+  }
 }
 
 void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, const ListenConfig& listener) {

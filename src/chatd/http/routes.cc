@@ -7,12 +7,15 @@
 
 #include "chat_autoconf.h"
 #include "chatd/core/server.h"
+#include "chatd/files/routes.h"
 #include "chatd/http/test_routes.h"
 
 namespace chatd::http {
 
 void RegisterRoutes(Router* router, Server* server, Worker* worker) {
   RegisterTestRoutes(router, worker);  // only with CHATD_HTTP_TEST_ROUTES=1
+  // File sharing: FILEHOST, tus, downloads (doc/files.md).
+  (void)files::RegisterFileRoutes(router, server, worker);
   // A tiny discovery document: which server this is.
   router->AddSimple("GET", "/.well-known/chatd", [server](Exchange& ex) {
     boost::json::object o;

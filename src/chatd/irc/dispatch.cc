@@ -16,7 +16,7 @@ static const std::unordered_map<std::string, const CommandSpec*>& Table() {
     for (auto* group : {&LoginCommands(), &CapCommands(), &ChannelCommands(), &ModeCommands(),
                         &MessageCommands(), &InfoCommands(), &UserCommands(), &MonitorCommands(),
                         &AccountCommands(), &HistoryCommands(), &RosterCommands(), &ChanregCommands(),
-                        &PresenceCommands()}) {
+                        &PresenceCommands(), &FilesCommands()}) {
       for (const auto& spec : *group) t->emplace(spec.name, &spec);
     }
     return t;

@@ -37,6 +37,7 @@ const std::vector<CommandSpec>& HistoryCommands();  // cmd_history.cc
 const std::vector<CommandSpec>& RosterCommands();   // cmd_roster.cc
 const std::vector<CommandSpec>& ChanregCommands();  // cmd_chanreg.cc
 const std::vector<CommandSpec>& PresenceCommands(); // cmd_presence.cc
+const std::vector<CommandSpec>& FilesCommands();    // cmd_files.cc
 
 // The spec for `command` (upper-case), or nullptr for an unknown command.
 const CommandSpec* FindCommand(std::string_view command);

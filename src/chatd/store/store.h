@@ -102,6 +102,63 @@ struct TargetSummary {
   int64_t latest_ms = 0;
 };
 
+
+// ---- shared files (doc/files.md, doc/storage.md "Files")
+
+// A file that was uploaded completely: its bytes are the blob named by
+// sha256 under data_dir/files/ (doc/files.md).
+struct FileRecord {
+  std::string id;           // 16 random bytes (base32 in URLs, libchat/files/file_id.h)
+  std::string sha256;       // 32 raw bytes: the blob's name
+  uint64_t size = 0;        // bytes
+  std::string type;         // normalised media type, e.g. "image/png"
+  std::string name;         // sanitised UTF-8 file name
+  std::string uploader;     // account name as spelled by the account
+  int64_t created_ms = 0;   // Unix milliseconds
+  std::string target;       // "" unlisted, "#chan" a channel, a nick for a direct message
+};
+
+// The bytes of one distinct content, shared by every file with that SHA-256.
+struct BlobRecord {
+  uint64_t refcount = 0;  // FileRecords naming it
+  uint64_t size = 0;      // bytes
+};
+
+// A tus upload in progress (tus 1.0 creation). Its bytes so far are the
+// file data_dir/files/tmp/<hex id>.part, of which offset_durable bytes were
+// fdatasync'ed; a restart truncates the file to that length.
+struct UploadRecord {
+  std::string id;              // 16 random bytes (base32 in URLs)
+  std::string account;         // owner: only this account may continue or delete it
+  uint64_t length = 0;         // Upload-Length, bytes
+  uint64_t offset_durable = 0; // bytes on disk and synced
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;      // Upload-Expires; swept after this
+  std::string name, type, target;  // from Upload-Metadata, sanitised
+};
+
+// What an account's files use (chatctl files quota).
+struct QuotaRecord {
+  uint64_t bytes = 0;  // sum of the sizes of its files (deduplicated blobs are still charged)
+  uint64_t files = 0;
+};
+
+// A bearer token for the HTTP side, issued over IRC (FILEHOST TOKEN,
+// doc/protocol.md). Only SHA-256(token) is stored: it is the key.
+struct TokenRecord {
+  std::string account;
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;
+};
+
+// The outcome of DeleteFile: the record that went, and whether its blob is
+// now unreferenced (its record deleted in the same transaction), so the
+// caller unlinks the blob file.
+struct FileDeletion {
+  FileRecord file;
+  bool blob_unused = false;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -166,6 +223,39 @@ class Store {
   // Retention: drops messages older than now_ms - max_age_ms (if max_age_ms > 0) and
   // beyond the newest max_per_target of each target (if > 0). Returns how many.
   virtual chat::Result<uint64_t> Prune(int64_t now_ms, int64_t max_age_ms, uint64_t max_per_target) = 0;
+
+  // ---- shared files. Keys are raw bytes (ids 16, digests 32); accounts
+  // are compared folded. Each call is one transaction.
+  //
+  // Records a completed upload: the file (its id must be new, else
+  // InvalidArgument("exists")), one more reference on its blob (created with
+  // rec.size when new) and rec.size / one file more on the uploader's quota.
+  // When quota_bytes > 0 and the uploader's bytes would exceed it, nothing
+  // changes and the result is InvalidArgument("over quota"). Empty id,
+  // digest or uploader: InvalidArgument.
+  virtual chat::Status CommitFile(const FileRecord& rec, uint64_t quota_bytes) = 0;
+  virtual chat::Result<FileRecord> GetFile(std::string_view id) = 0;  // NotFound
+  // Files uploaded by `uploader` (folded compare), or every file for "", in
+  // id order.
+  virtual chat::Result<std::vector<FileRecord>> ListFiles(std::string_view uploader) = 0;
+  // Deletes a file, drops its blob reference and its quota charge. NotFound.
+  virtual chat::Result<FileDeletion> DeleteFile(std::string_view id) = 0;
+  virtual chat::Result<BlobRecord> GetBlob(std::string_view sha256) = 0;  // NotFound
+  // An account's usage; zeros when it has none.
+  virtual chat::Result<QuotaRecord> GetQuota(std::string_view account) = 0;
+
+  // ---- tus uploads in progress
+  virtual chat::Status PutUpload(const UploadRecord& rec) = 0;  // create or replace
+  virtual chat::Result<UploadRecord> GetUpload(std::string_view id) = 0;  // NotFound
+  virtual chat::Status DeleteUpload(std::string_view id) = 0;              // NotFound
+  virtual chat::Result<std::vector<UploadRecord>> ListUploads() = 0;
+
+  // ---- HTTP bearer tokens, keyed by SHA-256(token) (32 raw bytes)
+  virtual chat::Status PutToken(std::string_view hash, const TokenRecord& rec) = 0;
+  virtual chat::Result<TokenRecord> GetToken(std::string_view hash) = 0;  // NotFound
+  virtual chat::Status DeleteToken(std::string_view hash) = 0;            // NotFound
+  // Deletes tokens with expires_ms <= now_ms; returns how many.
+  virtual chat::Result<uint64_t> PruneTokens(int64_t now_ms) = 0;
 
   // ---- durability and upkeep
   // Writes the log records of every AppendHistory since the last call to the

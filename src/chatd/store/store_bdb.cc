@@ -124,6 +124,31 @@ class BdbStore final : public Store, private store::HistoryScanner {
   Status DeleteHistory(std::string_view target) override;
   Result<uint64_t> Prune(int64_t now_ms, int64_t max_age_ms, uint64_t max_per_target) override;
 
+  Status CommitFile(const FileRecord& rec, uint64_t quota_bytes) override;
+  Result<FileRecord> GetFile(std::string_view id) override {
+    return GetByKey<FileRecord>(files_, "files.db", "file", id, &store::DecodeFile);
+  }
+  Result<std::vector<FileRecord>> ListFiles(std::string_view uploader) override;
+  Result<FileDeletion> DeleteFile(std::string_view id) override;
+  Result<BlobRecord> GetBlob(std::string_view sha256) override {
+    return GetByKey<BlobRecord>(blobs_, "blobs.db", "blob", sha256, &store::DecodeBlob);
+  }
+  Result<QuotaRecord> GetQuota(std::string_view account) override;
+  Status PutUpload(const UploadRecord& rec) override;
+  Result<UploadRecord> GetUpload(std::string_view id) override {
+    return GetByKey<UploadRecord>(uploads_, "uploads.db", "upload", id, &store::DecodeUpload);
+  }
+  Status DeleteUpload(std::string_view id) override { return DeleteKey(uploads_, "deleting an upload", "upload", id); }
+  Result<std::vector<UploadRecord>> ListUploads() override {
+    return ListAll<UploadRecord>(uploads_, "uploads.db", &store::DecodeUpload);
+  }
+  Status PutToken(std::string_view hash, const TokenRecord& rec) override;
+  Result<TokenRecord> GetToken(std::string_view hash) override {
+    return GetByKey<TokenRecord>(tokens_, "tokens.db", "token", hash, &store::DecodeToken);
+  }
+  Status DeleteToken(std::string_view hash) override { return DeleteKey(tokens_, "deleting a token", "token", hash); }
+  Result<uint64_t> PruneTokens(int64_t now_ms) override;
+
   Status WriteLog() override;
   Status Flush() override;
   Status Checkpoint() override;
@@ -184,7 +209,24 @@ class BdbStore final : public Store, private store::HistoryScanner {
   // The record under folded `name` in db (NotFound names it as `what`).
   template <typename Rec>
   Result<Rec> GetOne(DB* db, const char* file, const char* what, std::string_view name,
-                     Status (*decode)(std::string_view, const std::string&, Rec*));
+                     Status (*decode)(std::string_view, const std::string&, Rec*)) {
+    return GetByKey<Rec>(db, file, what, chat::irc::Fold(name), decode, name);
+  }
+  // The record under the exact key in db, read in txn (nullptr: its own);
+  // NotFound names it as `what` and `shown` (a raw key is not shown).
+  template <typename Rec>
+  Result<Rec> GetByKey(DB* db, const char* file, const char* what, std::string_view key,
+                       Status (*decode)(std::string_view, const std::string&, Rec*), std::string_view shown = {},
+                       DB_TXN* txn = nullptr);
+  // Deletes the record under `key` in one transaction; NotFound("no <what>").
+  Status DeleteKey(DB* db, const char* doing, const char* what, std::string_view key);
+  // Reads and decodes key in txn with a write lock (DB_RMW); *found is
+  // false (and *out untouched) when absent. Returns a Berkeley DB code, or
+  // 0 with *fail set when the record is corrupt.
+  template <typename Rec>
+  int ReadForUpdate(DB* db, DB_TXN* txn, const char* file, std::string_view key,
+                    Status (*decode)(std::string_view, const std::string&, Rec*), Rec* out, bool* found,
+                    Status* fail);
 
   const std::string dir_;
   const StoreOptions opts_;
@@ -196,6 +238,11 @@ class BdbStore final : public Store, private store::HistoryScanner {
   DB* direct_ = nullptr;    // history_dm.db: participant \0 target -> ""
   DB* labels_ = nullptr;    // history_label.db: label key -> history.db key
   DB* meta_ = nullptr;      // meta.db: "schema", "seq"
+  DB* files_ = nullptr;     // files.db: 16-byte id -> file record
+  DB* blobs_ = nullptr;     // blobs.db: 32-byte sha256 -> blob record
+  DB* uploads_ = nullptr;   // uploads.db: 16-byte id -> upload record
+  DB* quota_ = nullptr;     // quota.db: folded account -> quota record
+  DB* tokens_ = nullptr;    // tokens.db: SHA-256(token) -> token record
   std::string last_error_;  // Berkeley DB's last error message (errcall)
   uint64_t seq_ = 0;        // last sequence number handed out
   uint64_t seq_limit_ = 0;  // sequence numbers below this are reserved in meta.db
@@ -264,7 +311,8 @@ Status BdbStore::Open() {
     const char* file;
   } dbs[] = {{&accounts_, "accounts.db"},      {&channels_, "channels.db"}, {&history_, "history.db"},
              {&msgids_, "history_msgid.db"}, {&direct_, "history_dm.db"}, {&labels_, "history_label.db"},
-             {&meta_, "meta.db"}};
+             {&meta_, "meta.db"},            {&files_, "files.db"},      {&blobs_, "blobs.db"},
+             {&uploads_, "uploads.db"},      {&quota_, "quota.db"},      {&tokens_, "tokens.db"}};
   for (const auto& d : dbs) {
     Status st = OpenDb(d.db, d.file);
     if (!st.ok()) return st;
@@ -353,7 +401,8 @@ Status BdbStore::RecoverSequence() {
 BdbStore::~BdbStore() {
   if (env_ == nullptr) return;
   if (accounts_ != nullptr && meta_ != nullptr) (void)Checkpoint();
-  for (DB** db : {&accounts_, &channels_, &history_, &msgids_, &direct_, &labels_, &meta_}) {
+  for (DB** db : {&accounts_, &channels_, &history_, &msgids_, &direct_, &labels_, &meta_, &files_, &blobs_,
+                  &uploads_, &quota_, &tokens_}) {
     if (*db != nullptr) (*db)->close(*db, 0);
     *db = nullptr;
   }
@@ -407,18 +456,46 @@ Status BdbStore::Txn(const char* what, const TxnBody& body, u_int32_t commit_fla
 }
 
 template <typename Rec>
-Result<Rec> BdbStore::GetOne(DB* db, const char* file, const char* what, std::string_view name,
-                             Status (*decode)(std::string_view, const std::string&, Rec*)) {
-  std::string key = chat::irc::Fold(name);
+Result<Rec> BdbStore::GetByKey(DB* db, const char* file, const char* what, std::string_view key,
+                               Status (*decode)(std::string_view, const std::string&, Rec*), std::string_view shown,
+                               DB_TXN* txn) {
   DBT k = In(key);
   Buf v;
-  int ret = db->get(db, nullptr, &k, v.dbt(), 0);
-  if (ret == DB_NOTFOUND) return Status::NotFound(std::string("no ") + what + " " + std::string(name));
+  int ret = db->get(db, txn, &k, v.dbt(), 0);
+  if (ret == DB_NOTFOUND) {
+    return Status::NotFound(std::string("no ") + what + (shown.empty() ? "" : " ") + std::string(shown));
+  }
   if (ret != 0) return Error(std::string("reading ") + file, ret);
   Rec rec;
   Status st = Decode(decode, v.view(), file, key, false, &rec);
   if (!st.ok()) return st;
   return rec;
+}
+
+Status BdbStore::DeleteKey(DB* db, const char* doing, const char* what, std::string_view key) {
+  return Txn(doing, [&](DB_TXN* txn, Status* fail) {
+    DBT k = In(key);
+    int ret = db->del(db, txn, &k, 0);
+    if (ret == DB_NOTFOUND) {
+      *fail = Status::NotFound(std::string("no ") + what);
+      return 0;
+    }
+    return ret;
+  });
+}
+
+template <typename Rec>
+int BdbStore::ReadForUpdate(DB* db, DB_TXN* txn, const char* file, std::string_view key,
+                            Status (*decode)(std::string_view, const std::string&, Rec*), Rec* out, bool* found,
+                            Status* fail) {
+  DBT k = In(key);
+  Buf v;
+  int ret = db->get(db, txn, &k, v.dbt(), DB_RMW);
+  *found = ret == 0;
+  if (ret == DB_NOTFOUND) return 0;
+  if (ret != 0) return ret;
+  *fail = Decode(decode, v.view(), file, key, false, out);
+  return 0;
 }
 
 template <typename Rec>
@@ -438,6 +515,146 @@ Result<std::vector<Rec>> BdbStore::ListAll(DB* db, const char* file,
   }
   if (ret != DB_NOTFOUND) return Error(std::string("reading ") + file, ret);
   return out;
+}
+
+// ---------------------------------------------------------------- files
+
+Status BdbStore::CommitFile(const FileRecord& rec, uint64_t quota_bytes) {
+  Status st = store::ValidateFile(rec);
+  if (!st.ok()) return st;
+  const std::string who = chat::irc::Fold(rec.uploader);
+  const std::string file_val = store::EncodeFile(rec);
+  return Txn("storing a file", [&](DB_TXN* txn, Status* fail) {
+    QuotaRecord q;
+    BlobRecord b;
+    bool have_q = false, have_b = false;
+    int ret = ReadForUpdate<QuotaRecord>(quota_, txn, "quota.db", who, &store::DecodeQuota, &q, &have_q, fail);
+    if (ret != 0 || !fail->ok()) return ret;
+    if (quota_bytes > 0 && q.bytes + rec.size > quota_bytes) {
+      *fail = Status::InvalidArgument("over quota");
+      return 0;
+    }
+    ret = ReadForUpdate<BlobRecord>(blobs_, txn, "blobs.db", rec.sha256, &store::DecodeBlob, &b, &have_b, fail);
+    if (ret != 0 || !fail->ok()) return ret;
+    if (!have_b || b.refcount == 0) b.size = rec.size;
+    b.refcount += 1;
+    q.bytes += rec.size;
+    q.files += 1;
+    DBT fk = In(rec.id), fv = In(file_val);
+    ret = files_->put(files_, txn, &fk, &fv, DB_NOOVERWRITE);
+    if (ret == DB_KEYEXIST) {
+      *fail = Status::InvalidArgument("exists");
+      return 0;
+    }
+    if (ret != 0) return ret;
+    const std::string bval = store::EncodeBlob(b), qval = store::EncodeQuota(q);
+    DBT bk = In(rec.sha256), bv = In(bval), qk = In(who), qv = In(qval);
+    ret = blobs_->put(blobs_, txn, &bk, &bv, 0);
+    if (ret != 0) return ret;
+    return quota_->put(quota_, txn, &qk, &qv, 0);
+  });
+}
+
+Result<std::vector<FileRecord>> BdbStore::ListFiles(std::string_view uploader) {
+  auto all = ListAll<FileRecord>(files_, "files.db", &store::DecodeFile);
+  if (!all.ok() || uploader.empty()) return all;
+  const std::string who = chat::irc::Fold(uploader);
+  std::vector<FileRecord> out;
+  for (auto& f : all.value()) {
+    if (chat::irc::Fold(f.uploader) == who) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+Result<FileDeletion> BdbStore::DeleteFile(std::string_view id) {
+  FileDeletion d;
+  Status st = Txn("deleting a file", [&](DB_TXN* txn, Status* fail) {
+    bool found = false;
+    int ret = ReadForUpdate<FileRecord>(files_, txn, "files.db", id, &store::DecodeFile, &d.file, &found, fail);
+    if (ret != 0 || !fail->ok()) return ret;
+    if (!found) {
+      *fail = Status::NotFound("no such file");
+      return 0;
+    }
+    DBT fk = In(id);
+    if ((ret = files_->del(files_, txn, &fk, 0)) != 0) return ret;
+    const std::string who = chat::irc::Fold(d.file.uploader);
+    QuotaRecord q;
+    bool have_q = false;
+    ret = ReadForUpdate<QuotaRecord>(quota_, txn, "quota.db", who, &store::DecodeQuota, &q, &have_q, fail);
+    if (ret != 0 || !fail->ok()) return ret;
+    if (have_q) {
+      q.bytes -= std::min(q.bytes, d.file.size);
+      q.files -= std::min<uint64_t>(q.files, 1);
+      const std::string qval = store::EncodeQuota(q);
+      DBT qk = In(who), qv = In(qval);
+      if ((ret = quota_->put(quota_, txn, &qk, &qv, 0)) != 0) return ret;
+    }
+    BlobRecord b;
+    bool have_b = false;
+    ret = ReadForUpdate<BlobRecord>(blobs_, txn, "blobs.db", d.file.sha256, &store::DecodeBlob, &b, &have_b, fail);
+    if (ret != 0 || !fail->ok()) return ret;
+    d.blob_unused = false;
+    if (!have_b) return 0;
+    DBT bk = In(d.file.sha256);
+    if (b.refcount <= 1) {
+      d.blob_unused = true;
+      return blobs_->del(blobs_, txn, &bk, 0);
+    }
+    b.refcount -= 1;
+    const std::string bval = store::EncodeBlob(b);
+    DBT bv = In(bval);
+    return blobs_->put(blobs_, txn, &bk, &bv, 0);
+  });
+  if (!st.ok()) return st;
+  return d;
+}
+
+Result<QuotaRecord> BdbStore::GetQuota(std::string_view account) {
+  auto r = GetByKey<QuotaRecord>(quota_, "quota.db", "quota", chat::irc::Fold(account), &store::DecodeQuota);
+  if (!r.ok() && r.status().code() == Status::Code::kNotFound) return QuotaRecord{};
+  return r;
+}
+
+Status BdbStore::PutUpload(const UploadRecord& rec) {
+  if (rec.id.empty()) return Status::InvalidArgument("upload without an id");
+  const std::string val = store::EncodeUpload(rec);
+  return Txn("storing an upload", [&](DB_TXN* txn, Status*) {
+    DBT k = In(rec.id), v = In(val);
+    return uploads_->put(uploads_, txn, &k, &v, 0);
+  });
+}
+
+Status BdbStore::PutToken(std::string_view hash, const TokenRecord& rec) {
+  if (hash.empty()) return Status::InvalidArgument("token without a hash");
+  const std::string val = store::EncodeToken(rec);
+  return Txn("storing a token", [&](DB_TXN* txn, Status*) {
+    DBT k = In(hash), v = In(val);
+    return tokens_->put(tokens_, txn, &k, &v, 0);
+  });
+}
+
+Result<uint64_t> BdbStore::PruneTokens(int64_t now_ms) {
+  uint64_t removed = 0;
+  Status st = Txn("pruning tokens", [&](DB_TXN* txn, Status* fail) {
+    removed = 0;
+    DBC* c = nullptr;
+    int ret = tokens_->cursor(tokens_, txn, &c, 0);
+    if (ret != 0) return ret;
+    CursorCloser closer(c);
+    Buf k, v;
+    while ((ret = c->get(c, k.dbt(), v.dbt(), DB_NEXT | DB_RMW)) == 0) {
+      TokenRecord t;
+      *fail = Decode(&store::DecodeToken, v.view(), "tokens.db", k.view(), false, &t);
+      if (!fail->ok()) return 0;
+      if (t.expires_ms > now_ms) continue;
+      if ((ret = c->del(c, 0)) != 0) return ret;
+      ++removed;
+    }
+    return ret == DB_NOTFOUND ? 0 : ret;
+  });
+  if (!st.ok()) return st;
+  return removed;
 }
 
 // ---------------------------------------------------------------- accounts

@@ -287,6 +287,113 @@ chat::Status DecodeHistory(std::string_view data, const std::string& where, Hist
   return st;
 }
 
+std::string EncodeFile(const FileRecord& rec) {
+  Writer w(kRecordVersion);
+  w.S(rec.id);
+  w.S(rec.sha256);
+  w.U(rec.size);
+  w.S(rec.type);
+  w.S(rec.name);
+  w.S(rec.uploader);
+  w.I(rec.created_ms);
+  w.S(rec.target);
+  return w.Take();
+}
+
+chat::Status DecodeFile(std::string_view data, const std::string& where, FileRecord* out) {
+  Reader r(data, where);
+  FileRecord rec;
+  r.Version() && r.S("id", &rec.id) && r.S("sha256", &rec.sha256) && r.U("size", &rec.size) &&
+      r.S("type", &rec.type) && r.S("name", &rec.name) && r.S("uploader", &rec.uploader) &&
+      r.I("created_ms", &rec.created_ms) && r.S("target", &rec.target);
+  chat::Status st = r.Finish();
+  if (st.ok()) *out = std::move(rec);
+  return st;
+}
+
+std::string EncodeBlob(const BlobRecord& rec) {
+  Writer w(kRecordVersion);
+  w.U(rec.refcount);
+  w.U(rec.size);
+  return w.Take();
+}
+
+chat::Status DecodeBlob(std::string_view data, const std::string& where, BlobRecord* out) {
+  Reader r(data, where);
+  BlobRecord rec;
+  r.Version() && r.U("refcount", &rec.refcount) && r.U("size", &rec.size);
+  chat::Status st = r.Finish();
+  if (st.ok()) *out = rec;
+  return st;
+}
+
+std::string EncodeUpload(const UploadRecord& rec) {
+  Writer w(kRecordVersion);
+  w.S(rec.id);
+  w.S(rec.account);
+  w.U(rec.length);
+  w.U(rec.offset_durable);
+  w.I(rec.created_ms);
+  w.I(rec.expires_ms);
+  w.S(rec.name);
+  w.S(rec.type);
+  w.S(rec.target);
+  return w.Take();
+}
+
+chat::Status DecodeUpload(std::string_view data, const std::string& where, UploadRecord* out) {
+  Reader r(data, where);
+  UploadRecord rec;
+  r.Version() && r.S("id", &rec.id) && r.S("account", &rec.account) && r.U("length", &rec.length) &&
+      r.U("offset_durable", &rec.offset_durable) && r.I("created_ms", &rec.created_ms) &&
+      r.I("expires_ms", &rec.expires_ms) && r.S("name", &rec.name) && r.S("type", &rec.type) &&
+      r.S("target", &rec.target);
+  chat::Status st = r.Finish();
+  if (st.ok()) *out = std::move(rec);
+  return st;
+}
+
+std::string EncodeQuota(const QuotaRecord& rec) {
+  Writer w(kRecordVersion);
+  w.U(rec.bytes);
+  w.U(rec.files);
+  return w.Take();
+}
+
+chat::Status DecodeQuota(std::string_view data, const std::string& where, QuotaRecord* out) {
+  Reader r(data, where);
+  QuotaRecord rec;
+  r.Version() && r.U("bytes", &rec.bytes) && r.U("files", &rec.files);
+  chat::Status st = r.Finish();
+  if (st.ok()) *out = rec;
+  return st;
+}
+
+std::string EncodeToken(const TokenRecord& rec) {
+  Writer w(kRecordVersion);
+  w.S(rec.account);
+  w.I(rec.created_ms);
+  w.I(rec.expires_ms);
+  return w.Take();
+}
+
+chat::Status DecodeToken(std::string_view data, const std::string& where, TokenRecord* out) {
+  Reader r(data, where);
+  TokenRecord rec;
+  r.Version() && r.S("account", &rec.account) && r.I("created_ms", &rec.created_ms) &&
+      r.I("expires_ms", &rec.expires_ms);
+  chat::Status st = r.Finish();
+  if (st.ok()) *out = std::move(rec);
+  return st;
+}
+
+chat::Status ValidateFile(const FileRecord& rec) {
+  if (rec.id.size() != 16) return chat::Status::InvalidArgument("file id is not 16 bytes");
+  if (rec.sha256.size() != 32) return chat::Status::InvalidArgument("file digest is not 32 bytes");
+  if (rec.uploader.empty()) return chat::Status::InvalidArgument("file without an uploader");
+  return chat::Status::OK();
+}
+
 // ---------------------------------------------------------------- keys
 
 std::string EncodePos(const HistoryPos& pos) {

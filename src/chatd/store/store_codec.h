@@ -30,12 +30,27 @@ std::string EncodeAccount(const AccountRecord& rec);
 std::string EncodeChannel(const ChannelRecord& rec);
 std::string EncodeHistory(const HistoryRecord& rec);
 
+std::string EncodeFile(const FileRecord& rec);
+std::string EncodeBlob(const BlobRecord& rec);
+std::string EncodeUpload(const UploadRecord& rec);
+std::string EncodeQuota(const QuotaRecord& rec);
+std::string EncodeToken(const TokenRecord& rec);
+
 // Decode `data` into *out. `where` names the database and key for the error
 // ("accounts.db key \"alice\""); a truncated or malformed record gives
 // Corruption("corrupt record in <where>: <what is wrong>").
 chat::Status DecodeAccount(std::string_view data, const std::string& where, AccountRecord* out);
 chat::Status DecodeChannel(std::string_view data, const std::string& where, ChannelRecord* out);
 chat::Status DecodeHistory(std::string_view data, const std::string& where, HistoryRecord* out);
+chat::Status DecodeFile(std::string_view data, const std::string& where, FileRecord* out);
+chat::Status DecodeBlob(std::string_view data, const std::string& where, BlobRecord* out);
+chat::Status DecodeUpload(std::string_view data, const std::string& where, UploadRecord* out);
+chat::Status DecodeQuota(std::string_view data, const std::string& where, QuotaRecord* out);
+chat::Status DecodeToken(std::string_view data, const std::string& where, TokenRecord* out);
+
+// Checks the fields CommitFile requires (16-byte id, 32-byte digest,
+// non-empty uploader); InvalidArgument naming the problem.
+chat::Status ValidateFile(const FileRecord& rec);
 
 // ---- history keys. A message's position within its target: the server time
 // with the sign bit flipped (so unsigned big-endian order is numeric order,

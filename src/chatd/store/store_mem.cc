@@ -148,6 +148,111 @@ class MemStore final : public Store, private store::HistoryScanner {
   Status Flush() override { return Status::OK(); }
   Status Checkpoint() override { return Status::OK(); }
 
+  // ---- shared files
+  Status CommitFile(const FileRecord& rec, uint64_t quota_bytes) override {
+    Status st = store::ValidateFile(rec);
+    if (!st.ok()) return st;
+    if (files_.count(rec.id) != 0) return Status::InvalidArgument("exists");
+    QuotaRecord& q = quota_[chat::irc::Fold(rec.uploader)];
+    if (quota_bytes > 0 && q.bytes + rec.size > quota_bytes) return Status::InvalidArgument("over quota");
+    q.bytes += rec.size;
+    q.files += 1;
+    BlobRecord& b = blobs_[rec.sha256];
+    if (b.refcount == 0) b.size = rec.size;
+    b.refcount += 1;
+    files_[rec.id] = rec;
+    return Status::OK();
+  }
+  Result<FileRecord> GetFile(std::string_view id) override {
+    auto it = files_.find(std::string(id));
+    if (it == files_.end()) return Status::NotFound("no such file");
+    return it->second;
+  }
+  Result<std::vector<FileRecord>> ListFiles(std::string_view uploader) override {
+    std::vector<FileRecord> out;
+    std::string who = chat::irc::Fold(uploader);
+    for (const auto& [k, v] : files_) {
+      if (who.empty() || chat::irc::Fold(v.uploader) == who) out.push_back(v);
+    }
+    return out;
+  }
+  Result<FileDeletion> DeleteFile(std::string_view id) override {
+    auto it = files_.find(std::string(id));
+    if (it == files_.end()) return Status::NotFound("no such file");
+    FileDeletion d;
+    d.file = it->second;
+    files_.erase(it);
+    auto q = quota_.find(chat::irc::Fold(d.file.uploader));
+    if (q != quota_.end()) {
+      q->second.bytes -= std::min(q->second.bytes, d.file.size);
+      q->second.files -= std::min<uint64_t>(q->second.files, 1);
+    }
+    auto b = blobs_.find(d.file.sha256);
+    if (b != blobs_.end() && --b->second.refcount == 0) {
+      blobs_.erase(b);
+      d.blob_unused = true;
+    }
+    return d;
+  }
+  Result<BlobRecord> GetBlob(std::string_view sha256) override {
+    auto it = blobs_.find(std::string(sha256));
+    if (it == blobs_.end()) return Status::NotFound("no such blob");
+    return it->second;
+  }
+  Result<QuotaRecord> GetQuota(std::string_view account) override {
+    auto it = quota_.find(chat::irc::Fold(account));
+    return it == quota_.end() ? QuotaRecord{} : it->second;
+  }
+
+  // ---- tus uploads
+  Status PutUpload(const UploadRecord& rec) override {
+    if (rec.id.empty()) return Status::InvalidArgument("upload without an id");
+    uploads_[rec.id] = rec;
+    return Status::OK();
+  }
+  Result<UploadRecord> GetUpload(std::string_view id) override {
+    auto it = uploads_.find(std::string(id));
+    if (it == uploads_.end()) return Status::NotFound("no such upload");
+    return it->second;
+  }
+  Status DeleteUpload(std::string_view id) override {
+    if (uploads_.erase(std::string(id)) == 0) return Status::NotFound("no such upload");
+    return Status::OK();
+  }
+  Result<std::vector<UploadRecord>> ListUploads() override {
+    std::vector<UploadRecord> out;
+    for (const auto& [k, v] : uploads_) out.push_back(v);
+    return out;
+  }
+
+  // ---- tokens
+  Status PutToken(std::string_view hash, const TokenRecord& rec) override {
+    if (hash.empty()) return Status::InvalidArgument("token without a hash");
+    tokens_[std::string(hash)] = rec;
+    return Status::OK();
+  }
+  Result<TokenRecord> GetToken(std::string_view hash) override {
+    auto it = tokens_.find(std::string(hash));
+    if (it == tokens_.end()) return Status::NotFound("no such token");
+    return it->second;
+  }
+  Status DeleteToken(std::string_view hash) override {
+    if (tokens_.erase(std::string(hash)) == 0) return Status::NotFound("no such token");
+    return Status::OK();
+  }
+  Result<uint64_t> PruneTokens(int64_t now_ms) override {
+    uint64_t n = 0;
+    for (auto it = tokens_.begin(); it != tokens_.end();) {
+      if (it->second.expires_ms <= now_ms) {
+        it = tokens_.erase(it);
+        ++n;
+      } else {
+        ++it;
+      }
+    }
+    return n;
+  }
+
  private:
   struct Target {
     std::map<HistoryPos, HistoryRecord> messages;
@@ -199,6 +304,11 @@ class MemStore final : public Store, private store::HistoryScanner {
   std::map<std::string, Target> history_;
   std::map<std::string, std::set<std::string>> direct_;  // participant -> targets
   std::map<std::string, std::pair<std::string, HistoryPos>> labels_;  // label key -> target, position
+  std::map<std::string, FileRecord> files_;      // id -> file
+  std::map<std::string, BlobRecord> blobs_;      // sha256 -> blob
+  std::map<std::string, QuotaRecord> quota_;     // folded account -> usage
+  std::map<std::string, UploadRecord> uploads_;  // id -> upload
+  std::map<std::string, TokenRecord> tokens_;    // SHA-256(token) -> token
   uint64_t seq_ = 0;
 };
 
