@@ -11,9 +11,15 @@ away-notify (https://ircv3.net/specs/extensions/away-notify), MONITOR
 (PRIVMSG), RPL_AWAY 301.
 """
 
+import os
+import re
+import shutil
+import uuid
+
 import pytest
 
 from conftest import IMPL, create_account
+from test_interop import TMUX, _base_env, _shq, tmux_session  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.skipif(IMPL != "chatd", reason="chatd-specific")
 
@@ -343,3 +349,41 @@ def test_guests_keep_classic_behaviour(accounts, client):
     c.send("NICK alice")
     c.send("USER x 0 * :x")
     assert c.expect("433").params[1] == "alice"
+
+
+# ---------------------------------------------------------------- a plain IRC client as a second device
+
+@pytest.mark.skipif(shutil.which("irssi") is None or TMUX is None, reason="irssi or tmux not installed")
+def test_irssi_attaches_as_a_second_device(accounts, client, tmux_session, tmp_path):
+    """irssi 1.4 logging in with SASL PLAIN as alice while alice is online
+    elsewhere: it is alice, shows #general, shows what the other device
+    sends and what others say, and what it sends reaches both."""
+    s = accounts
+    bob = login(client, "bob", server=s)
+    a1 = login(client, "alice", server=s, caps=TCAPS)
+    bob.drain()  # a1's JOIN #general
+    home = str(tmp_path / "irssi")
+    os.makedirs(home)
+    pane = tmux_session("irssi --home=%s -n irssinick" % _shq(home), _base_env(home))
+    pane.wait_for("Irssi v")
+    pane.keys("/network add -sasl_mechanism PLAIN -sasl_username alice -sasl_password %s testnet" % PW)
+    pane.keys("/server add -4 -network testnet -tls -tls_cafile %s localhost %d" % (s.cert, s.tls_port))
+    pane.keys("/connect testnet")
+    pane.wait_for(re.compile(r"You are now logged in as alice"), timeout=20)
+    pane.keys("/window goto #general")
+    pane.wait_for(re.compile(r"\[#general\]\s*$", re.M), timeout=20)
+    bob.assert_none(lambda m: m.command in ("JOIN", "QUIT") and m.nick != "bob", timeout=0.5)
+
+    token = uuid.uuid4().hex[:8]
+    bob.send("PRIVMSG #general :from bob %s" % token)
+    pane.wait_for("from bob %s" % token)
+    a1.send("PRIVMSG #general :from the laptop %s" % token)
+    pane.wait_for("from the laptop %s" % token)
+    pane.keys("from irssi %s" % token)
+    m = bob.expect(lambda m: m.command == "PRIVMSG" and "from irssi" in m.params[-1], timeout=15)
+    assert m.nick == "alice" and m.params == ["#general", "from irssi %s" % token], m
+    mirror = a1.expect(lambda m: m.command == "PRIVMSG" and "from irssi" in m.params[-1], timeout=15)
+    assert mirror.nick == "alice" and mirror.params == m.params, mirror  # the laptop sees it too
+    pane.keys("/quit")
+    bob.assert_none("QUIT", timeout=1.0)  # alice is still there on the laptop
+    assert names(bob, "#general").count("alice") == 1
