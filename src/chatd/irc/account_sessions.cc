@@ -30,6 +30,7 @@ void AttachSession(Server& server, Client& front, Client& c) {
   c.presence_invisible_ = front.presence_invisible_;
   c.front_ = &front;
   front.attached_.push_back(&c);
+  front.has_attached_ = true;
   LOG_INFO("client %llu [%s] attached to %s (client %llu), %zu sessions", static_cast<unsigned long long>(c.id()),
            c.address().c_str(), front.nick().c_str(), static_cast<unsigned long long>(front.id()),
            front.attached_.size() + 1);
@@ -54,6 +55,7 @@ void DetachSession(Server& server, Client& c) {
   if (&front != &c) {
     auto& list = front.attached_;
     list.erase(std::remove(list.begin(), list.end(), &c), list.end());
+    front.has_attached_ = !list.empty();
     c.front_ = &c;
     LOG_INFO("client %llu [%s] detached from %s, %zu sessions left", static_cast<unsigned long long>(c.id()),
              c.address().c_str(), front.nick().c_str(), list.size() + 1);
@@ -63,7 +65,9 @@ void DetachSession(Server& server, Client& c) {
   // c stands for the user: the next session takes its place everywhere.
   Client* next = c.attached_.front();
   next->attached_.assign(c.attached_.begin() + 1, c.attached_.end());
+  next->has_attached_ = !next->attached_.empty();
   c.attached_.clear();
+  c.has_attached_ = false;
   next->front_ = next;
   for (Client* s : next->attached_) s->front_ = next;
   next->channels_ = std::move(c.channels_);

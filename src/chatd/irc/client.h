@@ -94,7 +94,9 @@ class Client final : public PeerHandler {
   bool is_front() const { return front_ == this; }
   // On a front: its other sessions (attach order); empty elsewhere.
   const std::vector<Client*>& attached() const { return attached_; }
-  bool has_attached() const { return !attached_.empty(); }
+  // Same as !attached().empty(), kept as a flag beside closing_ so the
+  // channel fan-out reads one byte it already has in cache (channel.cc).
+  bool has_attached() const { return has_attached_; }
   // Sends `out` to every session of this user (call on a front) that is
   // not `except` (may be null), not closing, has all of `required` and
   // none of `without`.
@@ -169,6 +171,7 @@ class Client final : public PeerHandler {
   std::vector<Client*> attached_;  // on a front: the user's other sessions
   bool registered_ = false;
   bool closing_ = false;
+  bool has_attached_ = false;  // !attached_.empty(), see has_attached()
   bool pass_ok_ = false;
   bool got_user_ = false;
   bool cap_negotiating_ = false;  // CAP LS/REQ seen, CAP END not yet
