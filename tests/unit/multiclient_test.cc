@@ -62,6 +62,12 @@ TEST_GROUP(Multiclient) {
     config.network = "TestNet";
     config.data_dir = "/tmp/chatd-multiclient-test";  // not touched by Server
     config.auto_join = {"#general"};
+    StartServer(std::move(config));
+  }
+
+  // A server on an empty in-memory store with the accounts alice and bob.
+  void StartServer(chatd::Config config) {
+    server.reset();
     server = std::make_unique<chatd::Server>(std::move(config));
     chat::Status s = server->Start(chatd::NewMemStore());
     CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());
@@ -234,6 +240,35 @@ TEST(Multiclient, DirectMessageToAnOfflineAccountIsStoredNotedAndDeliveredOnce) 
   RunLoop();
   Device("alice", "alice", &burst);
   CHECK_TRUE(All(burst, "PRIVMSG").empty());  // next login: not again
+}
+
+// The nick of a logged-in user is left pending at NICK (a second device
+// logs in after it) and refused at registration when it isn't one.
+TEST(Multiclient, NickOfALoggedInUserIsRefusedAtRegistrationToOthers) {
+  Peer a1 = Device("alice");
+  Peer other = Connect(*server);
+  other->Feed("NICK alice");
+  CHECK_TRUE(other->Take().empty());
+  other->Feed("USER x 0 * :x");
+  std::vector<Message> got = other->TakeMessages();
+  CHECK_EQUAL_TEXT(1u, got.size(), Dump(got).c_str());
+  STRCMP_EQUAL("433", got[0].command.c_str());
+  STRCMP_EQUAL("*", got[0].params[0].c_str());
+  STRCMP_EQUAL("alice", got[0].params[1].c_str());
+  POINTERS_EQUAL(a1->client, server->FindNick("alice"));
+  other->Feed("NICK carol");
+  CHECK_TRUE(Find(other->TakeMessages(), "001") != nullptr);
+}
+
+TEST(Multiclient, WithMulticlientOffASecondLoginIsASeparateUser) {
+  chatd::Config config = server->config();
+  config.multiclient = false;
+  StartServer(std::move(config));
+  Peer a1 = Device("alice");
+  Peer a2 = Connect(*server);
+  a2->Feed("NICK alice");
+  std::vector<Message> got = a2->TakeMessages();
+  CHECK_TEXT(Find(got, "433") != nullptr, Dump(got).c_str());
 }
 
 TEST(Multiclient, GuestsGetNoSuchNickForOfflineAccounts) {
