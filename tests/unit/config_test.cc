@@ -123,6 +123,7 @@ TEST(Config, SampleConfigLoadsAndStatesTheDefaults) {
   STRCMP_EQUAL(d.description.c_str(), c.description.c_str());
   CHECK_TRUE(d.auto_join == c.auto_join);
   CHECK_EQUAL(d.register_on_create, c.register_on_create);
+  CHECK_EQUAL(d.multiclient, c.multiclient);
   CHECK_EQUAL(d.max_clients, c.max_clients);
   CHECK_EQUAL(d.max_per_ip, c.max_per_ip);
   CHECK_EQUAL(d.sendq_bytes, c.sendq_bytes);
@@ -220,6 +221,23 @@ TEST(Config, EveryKeyCanBeSet) {
   STRCMP_EQUAL("debug", c.log_level.c_str());
   STRCMP_EQUAL("syslog", c.log_target.c_str());
   STRCMP_EQUAL("local3", c.log_facility.c_str());
+}
+
+// [accounts] multiclient: on by default (doc/protocol.md "Account sessions").
+TEST(Config, MulticlientDefaultsOnAndCanBeTurnedOff) {
+  CHECK_TRUE(chatd::Config().multiclient);
+  chat::Result<chatd::Config> r = chatd::ParseConfig(
+      "[server]\nname = \"irc.test\"\ndata_dir = \"/d\"\n[[listen]]\naddress = \"127.0.0.1:6667\"\n"
+      "[accounts]\nmulticlient = false\n",
+      "/x/test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  CHECK_FALSE(r.value().multiclient);
+  r = chatd::ParseConfig(
+      "[server]\nname = \"irc.test\"\ndata_dir = \"/d\"\n[[listen]]\naddress = \"127.0.0.1:6667\"\n"
+      "[accounts]\nmulticlient = \"yes\"\n",
+      "/x/test.conf");
+  CHECK_FALSE(r.ok());
+  STRCMP_CONTAINS("multiclient", r.status().message().c_str());
 }
 
 TEST(Config, ListenAddressForms) {

@@ -901,7 +901,7 @@ TEST(StoreCodec, RecordsRoundTripAndIgnoreTrailingFields) {
 TEST(StoreCodec, Version1HistoryRecordsDecodeWithoutLabel) {
   HistoryRecord in = Msg("#c", "id", 5);
   std::string enc = chatd::store::EncodeHistory(in);
-  CHECK_EQUAL(2, enc[0]);
+  CHECK_EQUAL(3, enc[0]);
   CHECK_EQUAL('\0', enc.back());  // the empty label_key
   enc.pop_back();
   HistoryRecord out;
@@ -914,6 +914,26 @@ TEST(StoreCodec, Version1HistoryRecordsDecodeWithoutLabel) {
   in.label_key = std::string("k\0ey", 4);
   CHECK_OK(chatd::store::DecodeHistory(chatd::store::EncodeHistory(in), "w", &out));
   CHECK(out.label_key == in.label_key);
+}
+
+// Version 2 account records (before delivered_ms) decode with no mark;
+// version 3 keeps it.
+TEST(StoreCodec, Version2AccountRecordsDecodeWithoutDeliveredMark) {
+  AccountRecord in = Account("a");
+  in.delivered_ms = 1765000000123;
+  AccountRecord out;
+  CHECK_OK(chatd::store::DecodeAccount(chatd::store::EncodeAccount(in), "w", &out));
+  CHECK_EQUAL(in.delivered_ms, out.delivered_ms);
+  in.delivered_ms = 0;
+  std::string enc = chatd::store::EncodeAccount(in);
+  CHECK_EQUAL('\0', enc.back());  // delivered_ms 0
+  enc.pop_back();
+  CHECK_CODE(kCorruption, chatd::store::DecodeAccount(enc, "w", &out));  // version 3 needs it
+  enc[0] = 2;
+  out.delivered_ms = 5;
+  CHECK_OK(chatd::store::DecodeAccount(enc, "w", &out));
+  CHECK_EQUAL(0, out.delivered_ms);
+  STRCMP_EQUAL("a", out.name.c_str());
 }
 
 TEST(StoreCodec, UnknownOrIncompatibleVersionsAreCorruption) {
@@ -930,12 +950,13 @@ TEST(StoreCodec, UnknownOrIncompatibleVersionsAreCorruption) {
 
 TEST(StoreCodec, MalformedFieldsAreCorruption) {
   AccountRecord a;
-  // A boolean that is neither 0 nor 1: the record ends disabled=0, created_ms=0.
+  // A boolean that is neither 0 nor 1: the record ends disabled=0,
+  // created_ms=0, delivered_ms=0.
   AccountRecord acc = Account("a");
   acc.created_ms = 0;
   std::string enc = chatd::store::EncodeAccount(acc);
   CHECK_OK(chatd::store::DecodeAccount(enc, "w", &a));
-  enc[enc.size() - 2] = 2;
+  enc[enc.size() - 3] = 2;
   CHECK_CODE(kCorruption, chatd::store::DecodeAccount(enc, "w", &a));
   // A varint longer than 64 bits.
   std::string bad = std::string("\x01", 1) + std::string(11, '\xff');

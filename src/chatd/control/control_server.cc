@@ -75,7 +75,12 @@ void HandleKill(Server& server, const std::vector<std::string>& args, ControlRep
   std::string nick = c->nick();
   LOG_NOTICE("client %llu [%s] %s killed by chatctl: %s", static_cast<unsigned long long>(c->id()),
              c->address().c_str(), nick.c_str(), reason.c_str());
-  c->Quit("Killed by the server administrator (" + std::string(irc::TruncateUtf8(reason, 300)) + ")");
+  // Every session of the user (irc/client.h): the attached ones first, so
+  // the user quits once, when the last one goes.
+  const std::string why = "Killed by the server administrator (" + std::string(irc::TruncateUtf8(reason, 300)) + ")";
+  std::vector<Client*> attached = c->attached();
+  for (Client* s : attached) s->Quit(why);
+  c->Quit(why);
   reply.Ok(nick + " disconnected");
 }
 

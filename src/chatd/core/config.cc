@@ -575,6 +575,8 @@ void Loader::Accounts(const toml::table& t, Config* cfg) {
       (void)GetNumber(node, "accounts.throttle", 1, 86400, &cfg->auth_throttle_s);
     } else if (k == "admins") {
       (void)GetStringArray(node, "accounts.admins", &cfg->admins);
+    } else if (k == "multiclient") {
+      (void)GetBool(node, "accounts.multiclient", &cfg->multiclient);
     } else {
       UnknownKey(key, node, "[accounts]");
     }

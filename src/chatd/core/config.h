@@ -116,6 +116,7 @@ struct Config {
   int auth_failures_before_throttle = 3;  // max_failures: failed logins per IP/account before a pause
   int auth_throttle_s = 10;             // throttle: seconds a throttled IP/account must wait
   std::vector<std::string> admins;      // admins: accounts with the admin role (besides stored roles)
+  bool multiclient = true;              // multiclient: connections of one account share one user
 
   // [history]
   bool history_enabled = true;          // enabled: store messages (CHATHISTORY needs it)

@@ -325,11 +325,29 @@ void Server::ClearNick(Client* c) {
   c->nick_.clear();
 }
 
+void Server::MoveNick(Client* from, Client* to) {
+  auto it = nicks_.find(Fold(from->nick_));
+  if (it != nicks_.end() && it->second == from) it->second = to;
+}
+
+Client* Server::FindAccountUser(std::string_view account) const {
+  auto it = accounts_.find(Fold(account));
+  return it == accounts_.end() ? nullptr : it->second;
+}
+
+void Server::SetAccountUser(const std::string& account, Client* front) { accounts_[Fold(account)] = front; }
+
+void Server::ClearAccountUser(const std::string& account, const Client* front) {
+  auto it = accounts_.find(Fold(account));
+  if (it != accounts_.end() && it->second == front) accounts_.erase(it);
+}
+
 void Server::RemoveClient(Client* c) {
   if (!c->nick_.empty()) {
     auto it = nicks_.find(Fold(c->nick_));
     if (it != nicks_.end() && it->second == c) nicks_.erase(it);
   }
+  if (c->logged_in()) ClearAccountUser(c->account(), c);
   for (Channel* ch : c->channels_) {
     ch->RemoveMember(c);
     DeleteChannelIfEmpty(ch);

@@ -80,7 +80,11 @@ class Server {
   void SetNick(Client* c, const std::string& nick);
   // Releases c's nick (c has none afterwards).
   void ClearNick(Client* c);
-  // Forgets c: nick index, channels (no messages), monitors; schedules deletion.
+  // Points c's nick in the index at `to` instead (the promotion of a user's
+  // next session, irc/client.h); `to` must already carry the same nick.
+  void MoveNick(Client* from, Client* to);
+  // Forgets c: nick index, channels (no messages), monitors, account index;
+  // schedules deletion.
   void RemoveClient(Client* c);
   const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   // Running counts, kept as clients register, change +i and leave, so that
@@ -95,6 +99,14 @@ class Server {
   void NoteRegistered();
   // Sets or clears c's user mode +i (RFC 2812 §3.1.5), keeping the count.
   void SetInvisible(Client* c, bool on);
+
+  // ---- account sessions (irc/client.h): the front session of each account
+  // that is online, by account name (any case). Null when none is.
+  Client* FindAccountUser(std::string_view account) const;
+  // Makes `front` the account's user (replacing any).
+  void SetAccountUser(const std::string& account, Client* front);
+  // Forgets the account's user if it is `front` (a no-op otherwise).
+  void ClearAccountUser(const std::string& account, const Client* front);
 
   // ---- channels (keyed by folded name; std::map so LIST is ordered)
   Channel* FindChannel(std::string_view name) const;
@@ -184,6 +196,7 @@ class Server {
   std::unordered_map<uint64_t, std::unique_ptr<Client>> clients_;
   std::vector<std::unique_ptr<Client>> dead_;  // removed this iteration, deleted by ReapCb
   std::unordered_map<std::string, Client*> nicks_;  // folded nick -> client
+  std::unordered_map<std::string, Client*> accounts_;  // folded account -> front session
   std::map<std::string, std::unique_ptr<Channel>> channels_;
   std::deque<WhowasEntry> whowas_;
   std::unordered_map<std::string, std::vector<Client*>> monitors_;  // folded nick -> watchers

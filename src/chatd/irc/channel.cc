@@ -9,20 +9,22 @@
 
 namespace chatd {
 
+bool Channel::HasMember(const Client* c) const { return members_.count(c->front()) != 0; }
+
 MemberFlags* Channel::FindMember(const Client* c) {
-  auto it = members_.find(const_cast<Client*>(c));
+  auto it = members_.find(c->front());
   return it == members_.end() ? nullptr : &it->second;
 }
 
 bool Channel::IsOp(const Client* c) const {
-  auto it = members_.find(const_cast<Client*>(c));
+  auto it = members_.find(c->front());
   return it != members_.end() && it->second.op;
 }
 
 bool Channel::CanModerate(const Client* c) const { return IsOp(c) || c->admin(); }
 
 std::string Channel::PrefixOf(const Client* c, bool multi_prefix) const {
-  auto it = members_.find(const_cast<Client*>(c));
+  auto it = members_.find(c->front());
   if (it == members_.end()) return "";
   std::string p;
   if (it->second.op) p += '@';
@@ -41,9 +43,22 @@ void Channel::RemoveMember(Client* c) {
   fanout_.pop_back();
 }
 
+void Channel::ReplaceMember(Client* from, Client* to) {
+  auto it = members_.find(from);
+  if (it == members_.end()) return;
+  MemberFlags flags = it->second;
+  members_.erase(it);
+  members_.emplace(to, flags);
+  *std::find(fanout_.begin(), fanout_.end(), from) = to;
+}
+
 void Channel::Broadcast(const chat::irc::Message& msg, const Client* except, CapSet required) {
   Outgoing out(msg);
   for (Client* member : fanout_) {
+    if (member->has_attached()) {  // a user with several sessions
+      member->Deliver(out, except, required);
+      continue;
+    }
     if (member == except || member->closing()) continue;
     if (required != 0 && (member->caps() & required) != required) continue;
     member->SendFanout(out);

@@ -35,12 +35,17 @@ class Channel {
   time_t created() const { return created_; }
   void set_created(time_t t) { created_ = t; }
 
-  // ---- members (keyed by Client*, stable while the client is in the channel)
+  // ---- members (keyed by Client*, stable while the client is in the channel).
+  // A member is a user's front session (client.h); the lookups below take
+  // any session of a user and answer for its front.
   const std::map<Client*, MemberFlags>& members() const { return members_; }
-  bool HasMember(const Client* c) const { return members_.count(const_cast<Client*>(c)) != 0; }
+  bool HasMember(const Client* c) const;
   MemberFlags* FindMember(const Client* c);
   void AddMember(Client* c, MemberFlags flags);
   void RemoveMember(Client* c);
+  // Hands `from`'s membership (flags and fan-out slot) to `to`, which must
+  // not be a member: the promotion of a user's next session (client.h).
+  void ReplaceMember(Client* from, Client* to);
   bool empty() const { return members_.empty(); }
   // "@", "+", "@+" (multi-prefix) or "" for c's status in this channel.
   std::string PrefixOf(const Client* c, bool multi_prefix) const;
@@ -48,9 +53,10 @@ class Channel {
   // May c change modes, topic, invite and kick here: an op, or a server admin.
   bool CanModerate(const Client* c) const;
 
-  // ---- fan-out: the hot path. Sends msg to every member except `except`
-  // (may be null), serializing once per tag-capability class. When
-  // `required` is non-zero only members with all those caps receive it.
+  // ---- fan-out: the hot path. Sends msg to every session of every member
+  // except the session `except` (may be null; the sender's other sessions
+  // do receive it), serializing once per tag-capability class. When
+  // `required` is non-zero only sessions with all those caps receive it.
   void Broadcast(const chat::irc::Message& msg, const Client* except, CapSet required = 0);
 
   // ---- modes (RFC 2811 §4)

@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "chatd/irc/account_sessions.h"
 #include "chatd/irc/channel.h"
 #include "chatd/core/log.h"
 #include "chatd/core/server.h"
@@ -69,6 +70,16 @@ void Client::SendFanout(Outgoing& out) {
   } else {
     WriteLine(out.For(caps_));
   }
+}
+
+void Client::Deliver(Outgoing& out, const Client* except, CapSet required, CapSet without) {
+  auto one = [&](Client* s) {
+    if (s == except || s->closing_) return;
+    if ((s->caps_ & required) != required || (s->caps_ & without) != 0) return;
+    s->SendFanout(out);
+  };
+  one(this);
+  for (Client* s : attached_) one(s);
 }
 
 void Client::Numeric(chat::irc::Numeric n, std::initializer_list<std::string_view> params) {
@@ -147,17 +158,22 @@ void Client::EndLabel() {
 void Client::Quit(const std::string& reason, bool send_error) {
   if (closing_) return;
   capturing_ = false;
-  if (registered_) {
+  if (registered_ && (!is_front() || has_attached())) {
+    // Another session of the user stays: this one only detaches, and
+    // nobody else sees anything (doc/protocol.md "Account sessions").
+    DetachSession(*server_, *this);
+  } else if (registered_) {
     Message quit = MakeEvent(prefix(), "QUIT", {reason});
     Outgoing out(quit);
-    std::set<Client*> told;
+    std::set<Client*> told{this};
     for (Channel* ch : channels_) {
       for (auto& [member, flags] : ch->members()) {
-        if (member != this && !member->closing() && told.insert(member).second) member->SendFanout(out);
+        if (told.insert(member).second) member->Deliver(out);
       }
     }
     server_->RememberNick(this);
     server_->NotifyMonitors(nick_, prefix(), false);
+    AccountOffline(*server_, *this);
   }
   if (send_error) WriteLine("ERROR :Closing link: (" + user_ + "@" + host_ + ") [" + reason + "]\r\n");
   closing_ = true;

@@ -1,6 +1,26 @@
-// Client: one connected user's session state (registration, capabilities,
-// identity, channels, away, flood penalty) and the ways to send to it.
+// Client: one connection's session state (registration, capabilities,
+// identity, channels, away, flood penalty), the ways to send to it, and its
+// place among the sessions of its account (multiclient).
 // Owned by Server; lives on the event loop thread only.
+//
+// Account sessions (doc/protocol.md "Account sessions and offline
+// delivery"). A Client is always one connection: its peer, capabilities,
+// label capture, batches, flood clock and SASL state are per connection.
+// The connections logged in to one account form one *user*: the first of
+// them is the user's *front*, the others are *attached* to it. The front is
+// what the rest of the network sees: it alone is in the nick index, in the
+// channels' member lists and the account index, and it answers WHOIS,
+// MONITOR and ROSTER. An attached session copies the front's identity
+// (nick!user@host) and reads the user's channels and away state through
+// front(); whatever the network sends the user goes to the front, which
+// hands it on to its attached sessions (Deliver). When the front leaves,
+// the next session is promoted in place (nick index, channel member entries
+// and account index re-pointed; O(channels)), so nobody sees a quit.
+// Why not an account-level user object with per-connection sessions (as
+// Ergo has)? Every handler and reply path takes the Client it answers; this
+// keeps them as they are, and keeps Channel's member list and Broadcast's
+// flat walk exactly one entry per user: a user with one connection (every
+// plain IRC client) costs one extra branch per receiver.
 #ifndef CHATD_CLIENT_H_
 #define CHATD_CLIENT_H_
 
@@ -48,7 +68,11 @@ class Client final : public PeerHandler {
   bool closing() const { return closing_; }
   CapSet caps() const { return caps_; }
   bool has(Cap c) const { return (caps_ & c) != 0; }
-  const std::string& away() const { return away_; }
+  // The user's away message: set while every session of the user is away
+  // (the most recently set one), empty when any session is present.
+  const std::string& away() const { return front_->user_away_; }
+  // This connection's own AWAY text, empty when it is present.
+  const std::string& session_away() const { return away_; }
   bool invisible() const { return mode_invisible_; }
   // The logged-in account's display name, empty for guests.
   const std::string& account() const { return account_; }
@@ -61,7 +85,22 @@ class Client final : public PeerHandler {
   bool bot() const { return mode_bot_; }
   time_t signon() const { return signon_; }
   time_t last_message() const { return last_message_; }
-  const std::set<Channel*>& channels() const { return channels_; }
+  // The user's channels (shared by all its sessions).
+  const std::set<Channel*>& channels() const { return front_->channels_; }
+
+  // ---- account sessions (see the file comment; account_sessions.cc)
+  // The session that stands for this user: itself unless attached.
+  Client* front() const { return front_; }
+  bool is_front() const { return front_ == this; }
+  // On a front: its other sessions (attach order); empty elsewhere.
+  const std::vector<Client*>& attached() const { return attached_; }
+  // Same as !attached().empty(), kept as a flag beside closing_ so the
+  // channel fan-out reads one byte it already has in cache (channel.cc).
+  bool has_attached() const { return has_attached_; }
+  // Sends `out` to every session of this user (call on a front) that is
+  // not `except` (may be null), not closing, has all of `required` and
+  // none of `without`.
+  void Deliver(Outgoing& out, const Client* except = nullptr, CapSet required = 0, CapSet without = 0);
 
   // ---- sending (to this client only)
   // A message to this client. Tags it lacks caps for are stripped; when the
@@ -126,9 +165,13 @@ class Client final : public PeerHandler {
   std::string user_;
   std::string host_;
   std::string realname_;
-  std::string away_;
+  std::string away_;       // this session's AWAY text
+  std::string user_away_;  // on a front: the user's away (see away())
+  Client* front_ = this;   // the user's front session (this when not attached)
+  std::vector<Client*> attached_;  // on a front: the user's other sessions
   bool registered_ = false;
   bool closing_ = false;
+  bool has_attached_ = false;  // !attached_.empty(), see has_attached()
   bool pass_ok_ = false;
   bool got_user_ = false;
   bool cap_negotiating_ = false;  // CAP LS/REQ seen, CAP END not yet

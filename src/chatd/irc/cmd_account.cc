@@ -4,6 +4,7 @@
 // channels) and nick ownership.
 #include <algorithm>
 
+#include "chatd/irc/account_sessions.h"
 #include "chatd/irc/channel.h"
 #include "chatd/irc/client.h"
 #include "chatd/irc/dispatch.h"
@@ -62,14 +63,9 @@ void LogIn(Server& server, Client& c, const AccountRecord& rec) {
     }
   }
   Message notify = MakeEvent(c.prefix(), "ACCOUNT", {rec.name});
-  Outgoing out(notify);
-  std::set<Client*> told{&c};
-  for (Channel* ch : c.channels()) {
-    for (auto& [m, flags] : ch->members()) {
-      if (m->has(kCapAccountNotify) && told.insert(m).second) m->SendFanout(out);
-    }
-  }
+  TellPeers(c, notify, kCapAccountNotify);
   JoinRosterChannels(server, c);
+  AccountOnline(server, c);  // the account's user unless it has one already
 }
 
 static void SaslReset(Client& c) {

@@ -91,8 +91,10 @@ void JoinChannel(Server& server, Client& c, const std::string& name, const std::
   bool roster_changed = ch->invited_accounts.erase(folded_account) != 0;
   MemberFlags flags;
   flags.op = (creating && op_on_create) || (ch->registered && c.logged_in() && ch->op_accounts.count(folded_account));
-  ch->AddMember(&c, flags);
-  c.channels_.insert(ch);
+  // The user joins (client.h): its front is the member, all sessions see it.
+  Client& u = *c.front();
+  ch->AddMember(&u, flags);
+  u.channels_.insert(ch);
   // A channel created by a logged-in account is registered to it (as in
   // team chat apps); a guest's channel stays ephemeral unless allowed.
   if (creating && op_on_create && cfg.register_on_create && (c.logged_in() || cfg.guests_register_channels)) {
@@ -112,12 +114,19 @@ void JoinChannel(Server& server, Client& c, const std::string& name, const std::
   if (!c.away().empty()) away = MakeEvent(c.prefix(), "AWAY", {c.away()});
   Outgoing away_out(away);
   for (auto& [m, f] : ch->members()) {
-    if (m->closing()) continue;
-    m->SendFanout(m->has(kCapExtendedJoin) ? extended_out : plain_out);
-    if (m != &c && !c.away().empty() && m->has(kCapAwayNotify)) m->SendFanout(away_out);
+    m->Deliver(plain_out, nullptr, 0, kCapExtendedJoin);
+    m->Deliver(extended_out, nullptr, kCapExtendedJoin);
+    if (m != &u && !c.away().empty()) m->Deliver(away_out, nullptr, kCapAwayNotify);
   }
-  if (!ch->topic.empty()) SendTopic(c, *ch);
-  SendNames(c, ch, ch->name());
+  // Every session of the user gets the burst: each shows the channel.
+  SendChannelBurst(server, u, *ch);
+  for (Client* s : u.attached()) SendChannelBurst(server, *s, *ch);
+}
+
+void SendChannelBurst(Server&, Client& c, const Channel& ch) {
+  if (c.closing()) return;
+  if (!ch.topic.empty()) SendTopic(c, ch);
+  SendNames(c, &ch, ch.name());
 }
 
 // PART is leaving for good: the account also leaves a registered channel's roster.
@@ -125,8 +134,8 @@ static void PartOne(Server& server, Client& c, Channel* ch, const std::string& r
   Message part = reason.empty() ? MakeEvent(c.prefix(), "PART", {ch->name()})
                                 : MakeEvent(c.prefix(), "PART", {ch->name(), reason});
   ch->Broadcast(part, nullptr);
-  ch->RemoveMember(&c);
-  c.channels_.erase(ch);
+  ch->RemoveMember(c.front());
+  c.front()->channels_.erase(ch);
   if (ch->registered && c.logged_in() && ch->RemoveFromRoster(c.account())) server.SaveChannel(ch);
   server.DeleteChannelIfEmpty(ch);
 }
@@ -279,13 +288,13 @@ static void HandleInvite(Server& server, Client& c, const Message& msg) {
   c.Numeric(irc::RPL_INVITING, {target->nick(), ch->name()});
   if (!target->away().empty()) c.Numeric(irc::RPL_AWAY, {target->nick(), target->away()});
   Message invite = MakeEvent(c.prefix(), "INVITE", {target->nick(), ch->name()});
-  target->Send(invite);
+  Outgoing to_target(invite);
+  target->Deliver(to_target);  // every session of the invited user
   // invite-notify: members who could have invited themselves (ops when +i).
   Outgoing out(invite);
   for (auto& [m, flags] : ch->members()) {
-    if (m == &c || m->closing() || !m->has(kCapInviteNotify)) continue;
     if (ch->invite_only && !flags.op) continue;
-    m->SendFanout(out);
+    m->Deliver(out, &c, kCapInviteNotify);
   }
 }
 

@@ -33,7 +33,16 @@ static void HandleNick(Server& server, Client& c, const Message& msg) {
     return;
   }
   Client* other = server.FindNick(nick);
-  if (other != nullptr && other != &c) {
+  if (other != nullptr && other != c.front()) {
+    if (!c.registered() && server.config().multiclient && other->registered() && other->logged_in()) {
+      // Perhaps another device of other's account, about to log in with
+      // SASL: decided at registration (TryRegister), where it attaches or
+      // gets this 433 after all.
+      server.ClearNick(&c);
+      c.nick_ = nick;  // not in the nick index
+      TryRegister(server, c);
+      return;
+    }
     c.Numeric(irc::ERR_NICKNAMEINUSE, {nick, "Nickname is already in use"});
     return;
   }
@@ -47,22 +56,25 @@ static void HandleNick(Server& server, Client& c, const Message& msg) {
     TryRegister(server, c);
     return;
   }
-  // A registered client's change is seen by itself and everyone sharing a channel.
-  Message change = MakeEvent(c.prefix(), "NICK", {nick});
-  std::string old_nick = c.nick();
-  server.RememberNick(&c);
+  // A registered user's change is seen by all its sessions and everyone
+  // sharing a channel; it is the user's, whichever session sent it.
+  Client& u = *c.front();
+  Message change = MakeEvent(u.prefix(), "NICK", {nick});
+  std::string old_nick = u.nick();
+  server.RememberNick(&u);
   Outgoing out(change);
-  std::set<Client*> told{&c};
-  c.Send(change);
-  for (Channel* ch : c.channels()) {
+  std::set<Client*> told{&u};
+  u.Deliver(out);
+  for (Channel* ch : u.channels()) {
     for (auto& [member, flags] : ch->members()) {
-      if (told.insert(member).second) member->SendFanout(out);
+      if (told.insert(member).second) member->Deliver(out);
     }
   }
   // chatd.dev/presence: an invisible client stays offline under either nick.
-  if (!c.presence_invisible_) server.NotifyMonitors(old_nick, "", false);
-  server.SetNick(&c, nick);
-  if (!c.presence_invisible_) server.NotifyMonitors(nick, c.prefix(), true);
+  if (!u.presence_invisible_) server.NotifyMonitors(old_nick, "", false);
+  server.SetNick(&u, nick);
+  for (Client* s : u.attached()) s->nick_ = nick;
+  if (!u.presence_invisible_) server.NotifyMonitors(nick, u.prefix(), true);
 }
 
 static void HandleUser(Server& server, Client& c, const Message& msg) {

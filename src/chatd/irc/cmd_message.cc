@@ -3,6 +3,7 @@
 // chatd.dev/outbox's idempotent resend (doc/protocol.md).
 #include <ctime>
 
+#include "chatd/irc/account_sessions.h"
 #include "chatd/irc/channel.h"
 #include "chatd/irc/client.h"
 #include "chatd/irc/dispatch.h"
@@ -66,11 +67,10 @@ static bool StoreMessage(Server& server, Client& c, const Message& out, const st
 }
 
 // May c speak in ch? (RFC 2811 §4.2.3 +n, §4.2.3 +m, bans)
-static bool CanSend(const Channel& ch, const Client& c) {
-  const auto& members = ch.members();
-  auto it = members.find(const_cast<Client*>(&c));
-  if (it == members.end()) return !ch.no_external && !ch.moderated && !ch.IsBanned(&c);
-  if (it->second.op || it->second.voice) return true;
+static bool CanSend(Channel& ch, const Client& c) {
+  const MemberFlags* flags = ch.FindMember(&c);
+  if (flags == nullptr) return !ch.no_external && !ch.moderated && !ch.IsBanned(&c);
+  if (flags->op || flags->voice) return true;
   return !ch.moderated && !ch.IsBanned(&c);
 }
 
@@ -110,6 +110,17 @@ static bool ReplayOutbox(Server& server, Client& c, const std::string& command, 
   c.StandardReply("FAIL", command, "TEMPORARILY_UNAVAILABLE", {target},
                   "The message could not be checked against earlier sends and was not sent; try again");
   return true;
+}
+
+// The sender's copy: to c with echo-message, and to the other sessions of
+// c's user regardless of their echo-message (as Ergo's multiclient does),
+// so every device shows what was sent from any of them.
+static void Echo(Client& c, const Message& out, CapSet required) {
+  if (c.has(kCapEchoMessage)) c.Send(out);
+  if (c.front()->has_attached() || !c.is_front()) {
+    Outgoing fan(out);
+    c.front()->Deliver(fan, &c, required);
+  }
 }
 
 static void Relay(Server& server, Client& c, const Message& msg) {
@@ -178,24 +189,47 @@ static void Relay(Server& server, Client& c, const Message& msg) {
         bool voiced_too = target.find('+') < skip;
         Outgoing fan(out);
         for (auto& [member, flags] : ch->members()) {
-          if (member == &c || member->closing() || (required && !member->has(kCapMessageTags))) continue;
-          if (flags.op || (voiced_too && flags.voice)) member->SendFanout(fan);
+          if (flags.op || (voiced_too && flags.voice)) member->Deliver(fan, &c, required);
         }
       }
+      // The channel fan-out reached c's other sessions (its user is a member).
+      if (c.has(kCapEchoMessage)) c.Send(out);
     } else {
+      // A user by nick, or by account name while it uses another nick.
       Client* to = server.FindNick(target);
+      if (to == nullptr) to = server.FindAccountUser(target);
       if (to == nullptr) {
+        AccountRecord offline;
+        if (c.logged_in() && server.config().history_enabled && FindOfflineAccount(server, target, &offline)) {
+          // Offline delivery: stored now, replayed at the account's next login.
+          if (tagmsg) continue;  // typing to someone away isn't kept
+          if (!StoreMessage(server, c, out, DirectKey(Identity(c), irc::Fold(offline.name)), now_ms, label_key)) {
+            continue;
+          }
+          Echo(c, out, required);
+          if (msg.command == "PRIVMSG") {
+            c.StandardReply("NOTE", "PRIVMSG", "RECIPIENT_OFFLINE", {target},
+                            target + " is offline; the message will be delivered when they log in");
+          }
+          continue;
+        }
         error(irc::ERR_NOSUCHNICK, {target, "No such nick/channel"});
         continue;
       }
       if (!StoreMessage(server, c, out, DirectKey(Identity(c), Identity(*to)), now_ms, label_key)) continue;
-      if (to != &c && (!tagmsg || to->has(kCapMessageTags))) to->Send(out);
+      Outgoing fan(out);
+      // Every session of the receiver; when that is c's own user, c itself
+      // only through its echo, or once without echo-message.
+      to->Deliver(fan, &c, required);
       if (msg.command == "PRIVMSG" && !to->away().empty()) {
         c.Numeric(irc::RPL_AWAY, {to->nick(), to->away()});
       }
-      if (to == &c && !c.has(kCapEchoMessage)) c.Send(out);  // a message to oneself arrives once
+      if (to == c.front()) {
+        c.Send(out);  // a message to oneself arrives once, echo-message or not
+        continue;
+      }
+      Echo(c, out, required);
     }
-    if (c.has(kCapEchoMessage)) c.Send(out);
   }
 }
 

@@ -24,7 +24,7 @@ static void UserMode(Server& server, Client& c, const Message& msg) {
     c.Numeric(irc::ERR_NOSUCHNICK, {msg.params[0], "No such nick/channel"});
     return;
   }
-  if (target != &c) {
+  if (target != c.front()) {
     c.Numeric(irc::ERR_USERSDONTMATCH, {"Can't change mode for other users"});
     return;
   }
@@ -37,21 +37,28 @@ static void UserMode(Server& server, Client& c, const Message& msg) {
   }
   ModeLine changes;
   bool plus = true, unknown = false;
+  // User modes are the user's: every session of it changes (client.h).
+  std::vector<Client*> sessions{target};
+  sessions.insert(sessions.end(), target->attached().begin(), target->attached().end());
   for (char m : msg.params[1]) {
     if (m == '+' || m == '-') {
       plus = m == '+';
     } else if (m == 'i') {
       if (c.mode_invisible_ != plus) changes.Add(plus, 'i');
-      server.SetInvisible(&c, plus);
+      for (Client* s : sessions) server.SetInvisible(s, plus);
     } else if (m == 'B') {
       if (c.mode_bot_ != plus) changes.Add(plus, 'B');
-      c.mode_bot_ = plus;
+      for (Client* s : sessions) s->mode_bot_ = plus;
     } else {
       unknown = true;
     }
   }
   if (unknown) c.Numeric(irc::ERR_UMODEUNKNOWNFLAG, {"Unknown MODE flag"});
-  if (!changes.empty()) c.Send(changes.ToMessage(c.prefix(), c.nick()));
+  if (!changes.empty()) {
+    Message change = changes.ToMessage(c.prefix(), c.nick());
+    Outgoing out(change);
+    target->Deliver(out);
+  }
 }
 
 static void SendBanList(Client& c, const Channel& ch) {

@@ -1,6 +1,6 @@
-// PRESENCE (chatd.dev/presence, doc/protocol.md): a client's presence as
-// others see it. "invisible" makes ROSTER and MONITOR report it offline for
-// the rest of the connection; "online" undoes that. WHOIS, WHO and NAMES
+// PRESENCE (chatd.dev/presence, doc/protocol.md): a user's presence as
+// others see it. "invisible" makes ROSTER and MONITOR report it offline
+// while any of its sessions stays connected; "online" undoes that. WHOIS, WHO and NAMES
 // are classic IRC and unaffected.
 #include "chatd/irc/client.h"
 #include "chatd/irc/dispatch.h"
@@ -22,10 +22,12 @@ static void HandlePresence(Server& server, Client& c, const Message& msg) {
     return;
   }
   const bool invisible = state == "invisible";
-  if (invisible != c.presence_invisible_) {
-    c.presence_invisible_ = invisible;
+  Client& u = *c.front();  // presence is the user's: all its sessions
+  if (invisible != u.presence_invisible_) {
+    u.presence_invisible_ = invisible;
+    for (Client* s : u.attached()) s->presence_invisible_ = invisible;
     // MONITOR: watchers see the nick go offline (731) or come back (730).
-    server.NotifyMonitors(c.nick(), c.prefix(), !invisible);
+    server.NotifyMonitors(u.nick(), u.prefix(), !invisible);
   }
   c.ServerMessage("PRESENCE", {state});
 }

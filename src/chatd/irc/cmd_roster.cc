@@ -2,8 +2,6 @@
 // accounts with their presence (online, away, offline; chatd.dev/presence
 // invisible clients count as offline), unlike NAMES which lists only the
 // clients present (RFC 2812 §3.2.5).
-#include <map>
-
 #include "chatd/irc/channel.h"
 #include "chatd/irc/client.h"
 #include "chatd/irc/dispatch.h"
@@ -25,14 +23,6 @@ static void HandleRoster(Server& server, Client& c, const Message& msg) {
     c.StandardReply("FAIL", "ROSTER", "INVALID_TARGET", {name}, "No such channel, or it is private");
     return;
   }
-  // One pass over the clients: the first logged-in client of each account
-  // that isn't invisible (chatd.dev/presence).
-  std::map<std::string, const Client*> online;
-  for (const auto& [id, client] : server.clients()) {
-    if (client->registered() && client->logged_in() && !client->presence_invisible_) {
-      online.emplace(irc::Fold(client->account()), client.get());
-    }
-  }
   std::string ref = "r" + std::to_string(server.NextId());
   bool batched = c.has(kCapBatch);
   if (batched) c.ServerMessage("BATCH", {"+" + ref, "chatd.dev/roster", ch->name()});
@@ -44,12 +34,14 @@ static void HandleRoster(Server& server, Client& c, const Message& msg) {
     if (batched) m.SetTag("batch", ref);
     c.Send(m);
   };
+  // An account's user (its front session, aggregating all sessions:
+  // doc/protocol.md "Account sessions") unless invisible (chatd.dev/presence).
   for (const auto& account : ch->roster) {
-    auto it = online.find(irc::Fold(account));
-    if (it == online.end()) {
+    const Client* u = server.FindAccountUser(account);
+    if (u == nullptr || !u->registered() || u->closing() || u->presence_invisible_) {
       line(account, "offline", "*");
     } else {
-      line(account, it->second->away().empty() ? "online" : "away", it->second->nick());
+      line(account, u->away().empty() ? "online" : "away", u->nick());
     }
   }
   // Guests present in the channel are members too, for as long as they stay

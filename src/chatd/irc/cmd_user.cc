@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "chatd/irc/account_sessions.h"
 #include "chatd/irc/caps.h"
 #include "chatd/irc/channel.h"
 #include "chatd/irc/client.h"
@@ -50,15 +51,12 @@ static bool CanSee(const Client& asker, const Client& target) {
   return &asker == &target || !target.invisible() || SharesChannel(asker, target);
 }
 
-// Sends msg to every client sharing a channel with c that has all of
-// `required`, each once, never to c itself.
-static void TellPeers(Client& c, const Message& msg, CapSet required) {
+void TellPeers(Client& c, const Message& msg, CapSet required) {
   Outgoing out(msg);
-  std::set<Client*> told{&c};
+  std::set<Client*> told{c.front()};
   for (Channel* ch : c.channels()) {
     for (auto& [member, flags] : ch->members()) {
-      if (member->closing() || (member->caps() & required) != required) continue;
-      if (told.insert(member).second) member->SendFanout(out);
+      if (told.insert(member).second) member->Deliver(out, nullptr, required);
     }
   }
 }
@@ -164,7 +162,8 @@ static void HandleWho(Server& server, Client& c, const Message& msg) {
       SendWhoReply(server, c, *exact, nullptr, opt);
     } else {
       for (const auto& [id, target] : server.clients()) {
-        if (!target->registered() || target->closing() || !CanSee(c, *target)) continue;
+        // One reply per user: a user's attached sessions are its front's.
+        if (!target->registered() || target->closing() || !target->is_front() || !CanSee(c, *target)) continue;
         if (irc::MaskMatch(mask, target->nick()) || irc::MaskMatch(mask, target->prefix()) ||
             irc::MaskMatch(mask, target->host()) || irc::MaskMatch(mask, target->realname())) {
           SendWhoReply(server, c, *target, nullptr, opt);
@@ -306,20 +305,19 @@ static void HandleIson(Server& server, Client& c, const Message& msg) {
 // ---------------------------------------------------------------- AWAY, SETNAME
 
 static void HandleAway(Server& server, Client& c, const Message& msg) {
-  const bool was_away = !c.away_.empty();
   std::string text;
   if (!msg.params.empty()) text = std::string(irc::TruncateUtf8(msg.params[0], server.config().awaylen));
-  if (text.empty()) {
-    c.away_.clear();
-    c.Numeric(irc::RPL_UNAWAY, {"You are no longer marked as being away"});
-    // https://ircv3.net/specs/extensions/away-notify: AWAY without a
-    // parameter says the user is back; nothing to say if they never left.
-    if (was_away) TellPeers(c, MakeEvent(c.prefix(), "AWAY", {}), kCapAwayNotify);
-    return;
-  }
+  // The session's own state; the user is away only while all its sessions
+  // are (doc/protocol.md "Account sessions"). Peers with away-notify hear
+  // of the user's changes only: AWAY without a parameter when it is back,
+  // nothing when it never left.
   c.away_ = text;
-  c.Numeric(irc::RPL_NOWAWAY, {"You have been marked as being away"});
-  TellPeers(c, MakeEvent(c.prefix(), "AWAY", {text}), kCapAwayNotify);
+  if (text.empty()) {
+    c.Numeric(irc::RPL_UNAWAY, {"You are no longer marked as being away"});
+  } else {
+    c.Numeric(irc::RPL_NOWAWAY, {"You have been marked as being away"});
+  }
+  UpdateUserAway(server, *c.front(), text);
 }
 
 static void HandleSetname(Server&, Client& c, const Message& msg) {
@@ -330,9 +328,12 @@ static void HandleSetname(Server&, Client& c, const Message& msg) {
     c.StandardReply("FAIL", "SETNAME", "INVALID_REALNAME", {}, "Realname is not valid");
     return;
   }
-  c.realname_ = name;
+  Client& u = *c.front();
+  u.realname_ = name;
+  for (Client* s : u.attached()) s->realname_ = name;
   Message change = MakeEvent(c.prefix(), "SETNAME", {name});
-  if (c.has(kCapSetname)) c.Send(change);
+  Outgoing mine(change);
+  u.Deliver(mine, nullptr, kCapSetname);  // every session of the user
   TellPeers(c, change, kCapSetname);
 }
 

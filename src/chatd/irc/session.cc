@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "chatd/irc/account_sessions.h"
 #include "chatd/irc/channel.h"
 #include "chatd/irc/client.h"
 #include "chatd/irc/dispatch.h"
@@ -159,7 +160,26 @@ void TryRegister(Server& server, Client& c) {
     c.Quit("Bad password");
     return;
   }
-  if (NickReserved(server, c, c.nick_)) {
+  // multiclient: a session logged in to an account whose user is online
+  // becomes one more session of that user, whatever nick it asked for.
+  Client* front = c.logged_in() && cfg.multiclient ? server.FindAccountUser(c.account()) : nullptr;
+  if (front != nullptr && (front->closing() || !front->registered())) front = nullptr;
+  if (front != nullptr) {
+    server.ClearNick(&c);  // the nick it asked for, if it held one
+    AttachSession(server, *front, c);
+  } else if (server.FindNick(c.nick_) != &c) {
+    // A nick taken by a logged-in user was left pending (HandleNick) in case
+    // this was one of its account's devices; it isn't.
+    Client* holder = server.FindNick(c.nick_);
+    if (holder != nullptr) {
+      std::string refused = c.nick_;
+      c.nick_.clear();
+      c.Numeric(chat::irc::ERR_NICKNAMEINUSE, {refused, "Nickname is already in use"});
+      return;
+    }
+    server.SetNick(&c, c.nick_);
+  }
+  if (front == nullptr && NickReserved(server, c, c.nick_)) {
     // A registered nick is usable only by its account: pick another or log in.
     std::string refused = c.nick_;
     server.ClearNick(&c);  // first: the 433 names the client "*", the nick was never its own
@@ -183,12 +203,20 @@ void TryRegister(Server& server, Client& c) {
   SendLusers(server, c);
   SendMotd(server, c);
   if (!server.announcement().empty()) c.ServerMessage("NOTICE", {c.nick(), server.announcement()});  // chatctl announce
+  if (front != nullptr) {
+    // The user was already there: this session is shown its channels and
+    // nobody else hears of it.
+    SendUserChannels(server, c);
+    JoinRosterChannels(server, c);
+    return;
+  }
   server.NotifyMonitors(c.nick_, c.prefix(), true);
   for (const auto& name : cfg.auto_join) {
     if (c.closing_) break;
     JoinChannel(server, c, name, "", /*op_on_create=*/false);
   }
   JoinRosterChannels(server, c);
+  AccountOnline(server, c);  // offline messages, for the account's first session
 }
 
 }  // namespace chatd

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chatd/irc/caps.h"
 #include "libchat/message.h"
 
 namespace chatd {
@@ -26,6 +27,12 @@ void SendIsupport(Server& server, Client& client);
 void SendLusers(Server& server, Client& client);
 // 375/372/376, or 422 when there is no MOTD (cmd_info.cc).
 void SendMotd(Server& server, Client& client);
+// Topic (332/333 when set) and NAMES (353/366) of ch, to c (cmd_channel.cc).
+class Channel;
+void SendChannelBurst(Server& server, Client& c, const Channel& ch);
+// Sends msg to every session of every user sharing a channel with c that
+// has all of `required`, each once, never to c's own sessions (cmd_user.cc).
+void TellPeers(Client& c, const chat::irc::Message& msg, CapSet required);
 // Joins `name` (creating it) with the JOIN checks and burst (cmd_channel.cc).
 // Reports failures to the client with the spec's numerics. The creator gets
 // +o only with op_on_create (not for server-managed auto_join channels).

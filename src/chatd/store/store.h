@@ -36,6 +36,10 @@ struct AccountRecord {
   std::string role = "user";  // "user" or "admin"
   bool disabled = false;
   int64_t created_ms = 0;     // Unix time, milliseconds
+  // Offline delivery (doc/protocol.md "Account sessions and offline
+  // delivery"): direct messages stored after this time (Unix ms) have not
+  // been delivered to the account yet; 0 = no mark, nothing to replay.
+  int64_t delivered_ms = 0;
 };
 
 struct BanRecord {

@@ -189,6 +189,7 @@ std::string EncodeAccount(const AccountRecord& rec) {
   w.S(rec.role);
   w.B(rec.disabled);
   w.I(rec.created_ms);
+  w.I(rec.delivered_ms);  // version 3
   return w.Take();
 }
 
@@ -197,7 +198,8 @@ chat::Status DecodeAccount(std::string_view data, const std::string& where, Acco
   AccountRecord rec;
   r.Version() && r.S("name", &rec.name) && r.S("email", &rec.email) && r.U32("iterations", &rec.iterations) &&
       r.S("salt", &rec.salt) && r.S("stored_key", &rec.stored_key) && r.S("server_key", &rec.server_key) &&
-      r.S("role", &rec.role) && r.B("disabled", &rec.disabled) && r.I("created_ms", &rec.created_ms);
+      r.S("role", &rec.role) && r.B("disabled", &rec.disabled) && r.I("created_ms", &rec.created_ms) &&
+      (r.version() < 3 || r.I("delivered_ms", &rec.delivered_ms));
   chat::Status st = r.Finish();
   if (st.ok()) *out = std::move(rec);
   return st;

@@ -23,8 +23,8 @@ namespace chatd::store {
 // 1..127 only ever append fields, so a reader decodes the fields it knows and
 // ignores trailing bytes; 128..255 are reserved for an incompatible format,
 // which this reader rejects.
-// Version 2 appended history's label_key.
-inline constexpr uint8_t kRecordVersion = 2;
+// Version 2 appended history's label_key, version 3 account's delivered_ms.
+inline constexpr uint8_t kRecordVersion = 3;
 
 std::string EncodeAccount(const AccountRecord& rec);
 std::string EncodeChannel(const ChannelRecord& rec);
