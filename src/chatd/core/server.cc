@@ -251,14 +251,21 @@ void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, bool tls) {
 
 Client* Server::AddClient(std::unique_ptr<Peer> peer, bool flood_exempt) {
   uint64_t id = NextId();
+  // The socket counts until it is closed, which for a client that quit is
+  // after its last flush (a TLS handshake that never finishes included).
+  const std::size_t from_ip = ++per_ip_[peer->address()];
+  ++open_sockets_;
+  peer->SetOnClosed([this, address = peer->address()] {
+    --open_sockets_;
+    auto ip = per_ip_.find(address);
+    if (ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
+  });
   auto client = std::make_unique<Client>(this, id, std::move(peer), flood_exempt);
   Client* c = client.get();
   clients_.emplace(id, std::move(client));
-  std::size_t& from_ip = per_ip_[c->address()];
-  ++from_ip;
   LOG_INFO("client %llu [%s] connected%s", static_cast<unsigned long long>(id), c->address().c_str(),
            c->is_tls() ? " (TLS)" : "");
-  if (clients_.size() > config_.max_clients) {
+  if (open_sockets_ > config_.max_clients) {
     c->Quit("Server is full");
   } else if (from_ip > config_.max_per_ip) {
     c->Quit("Too many connections from your address");
@@ -297,8 +304,6 @@ void Server::RemoveClient(Client* c) {
   }
   c->channels_.clear();
   for (const auto& folded : std::set<std::string>(c->monitoring_)) Unmonitor(c, folded);
-  auto ip = per_ip_.find(c->address());
-  if (ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
   auto it = clients_.find(c->id());
   if (it != clients_.end()) {
     if (c->registered()) --registered_count_;

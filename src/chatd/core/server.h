@@ -178,7 +178,10 @@ class Server {
   std::map<std::string, std::unique_ptr<Channel>> channels_;
   std::deque<WhowasEntry> whowas_;
   std::unordered_map<std::string, std::vector<Client*>> monitors_;  // folded nick -> watchers
+  // Open sockets per address and in all (max_per_ip, max_clients): from
+  // accept() to close(), kept by the peers' SetOnClosed hooks.
   std::unordered_map<std::string, std::size_t> per_ip_;
+  std::size_t open_sockets_ = 0;
   std::size_t max_registered_ = 0;
   std::size_t registered_count_ = 0;  // clients_ with registered()
   std::size_t invisible_count_ = 0;   // clients_ with invisible()

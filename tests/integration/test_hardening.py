@@ -1,0 +1,130 @@
+"""Regression tests for the red-team findings of issue 19 (doc/security.md):
+each test reproduces one attack against a real chatd and checks the limit
+that now stops it.
+"""
+
+import os
+import socket
+import ssl
+import time
+
+import pytest
+
+from ircclient import ConnectionClosed  # noqa: F401  (used by later tests)
+
+
+# ---------------------------------------------------------------- helpers
+
+def client_hello():
+    """The bytes of a real TLS ClientHello (what a slow-handshake attacker
+    trickles in), made with an in-memory TLS client."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    obj = ctx.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    with pytest.raises(ssl.SSLWantReadError):
+        obj.do_handshake()
+    return outgoing.read()
+
+
+class Trickler:
+    """A TCP connection to the TLS port that sends one ClientHello byte per
+    `step` seconds, as the attack did, so the handshake never finishes."""
+
+    def __init__(self, srv, step=0.4):
+        self.sock = socket.create_connection((srv.host, srv.tls_port), timeout=5)
+        self.hello = client_hello()
+        self.sent = 0
+        self.step = step
+        self.next = time.monotonic()
+        self.closed_at = None
+
+    def pump(self):
+        """Sends the next byte when due; notes when the server closed us."""
+        if self.closed_at is not None or time.monotonic() < self.next:
+            return
+        self.next = time.monotonic() + self.step
+        try:
+            self.sock.setblocking(False)
+            try:
+                if self.sock.recv(4096) == b"":
+                    self.closed_at = time.monotonic()
+                    return
+            except BlockingIOError:
+                pass
+            self.sock.send(self.hello[self.sent % len(self.hello):][:1])
+            self.sent += 1
+        except OSError:
+            self.closed_at = time.monotonic()
+
+    def close(self):
+        self.sock.close()
+
+
+def pump_until(tricklers, predicate, limit):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        for t in tricklers:
+            t.pump()
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def wait_log(srv, text, count=1, limit=10.0):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if srv.stderr().count(text) >= count:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+# ---------------------------------------------------------------- item 1
+
+def test_slow_tls_handshake_is_closed_at_a_fixed_deadline(server):
+    """A ClientHello trickled one byte at a time is cut off after
+    registration_timeout plus the fixed 5 s close deadline, however often
+    bytes arrive (issue 19 item 1: each byte used to restart the timer)."""
+    srv = server(limits={"registration_timeout": 2})
+    t = Trickler(srv)
+    start = time.monotonic()
+    try:
+        closed = pump_until([t], lambda: t.closed_at is not None, 14.0)
+        assert closed, "slow handshake still connected after 14 s (%d bytes sent)" % t.sent
+        # 2 s registration timeout (+1 s tick) + 5 s close deadline
+        assert t.closed_at - start < 9.5
+    finally:
+        t.close()
+
+
+def test_lingering_handshakes_count_toward_max_per_ip(server, client):
+    """Sockets whose client timed out but that are still open (flushing the
+    ERROR into an unfinished TLS handshake) still count toward max_per_ip:
+    every socket counts from accept() to close()."""
+    srv = server(limits={"registration_timeout": 2, "max_per_ip": 2})
+    ts = [Trickler(srv), Trickler(srv)]
+    try:
+        assert pump_until(ts, lambda: srv.stderr().count("Registration timed out") >= 2, 6.0)
+        assert all(t.closed_at is None for t in ts)
+        c = srv.connect(name="third")
+        try:
+            c.send("NICK carol")
+            c.send("USER carol 0 * :Carol")
+        except OSError:
+            pass
+        got = c.wait_closed(timeout=5)
+        assert not [m for m in got if m.command == "001"]
+        assert "Too many connections from your address" in srv.stderr()
+        # Once they are closed, the address has its slots back.
+        assert pump_until(ts, lambda: all(t.closed_at is not None for t in ts), 8.0)
+        time.sleep(0.2)
+        d = client("dave")
+        d.send("PING :in")
+        assert d.expect("PONG").params[-1] == "in"
+    finally:
+        for t in ts:
+            t.close()
+
