@@ -128,3 +128,63 @@ def test_lingering_handshakes_count_toward_max_per_ip(server, client):
         for t in ts:
             t.close()
 
+
+# ---------------------------------------------------------------- item 2
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.fixture
+def low_nofile(tmp_path, monkeypatch):
+    """Runs the test's chatd under `prlimit --nofile=N:N` (soft and hard, so
+    chatd cannot raise it) through a wrapper script set as CHATD."""
+    real = os.environ["CHATD"]
+    wrapper = tmp_path / "chatd-lowfd"
+    wrapper.write_text("#!/bin/sh\nexec prlimit --nofile=%d:%d -- %s \"$@\"\n" % (64, 64, real))
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("CHATD", str(wrapper))
+    return 64
+
+
+def test_fd_exhaustion_backs_off_and_recovers(server, client, low_nofile):
+    """At the descriptor limit chatd neither spins nor floods its log: one
+    warning per episode, little CPU, connections that cannot be served are
+    closed, and once descriptors are free it accepts again (item 2)."""
+    srv = server(limits={"max_clients": 1000, "max_per_ip": 1000})
+    held = []
+    try:
+        # Fill the table: plain sockets the daemon accepts and keeps.
+        for _ in range(low_nofile):
+            held.append(socket.create_connection((srv.host, srv.port), timeout=5))
+        time.sleep(0.5)
+        assert wait_log(srv, "Too many open files", limit=5.0), srv.stderr()
+        cpu0 = cpu_seconds(srv.proc.pid)
+        # More connections arrive while the table is full.
+        extra = [socket.create_connection((srv.host, srv.port), timeout=5) for _ in range(20)]
+        time.sleep(2.0)
+        cpu = cpu_seconds(srv.proc.pid) - cpu0
+        assert cpu < 0.5, "%.2f s of CPU in 2 s at the fd limit" % cpu
+        log = srv.stderr(limit=10 ** 7)
+        assert log.count("Too many open files") == 1, log[-3000:]
+        assert len(log) < 64 * 1024
+        # The ones that could not be served were closed, not left hanging.
+        for s in extra:
+            s.settimeout(3)
+            try:
+                assert s.recv(100) == b""
+            except ConnectionResetError:
+                pass
+            s.close()
+        assert srv.alive()
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(0.5)
+    c = client("after")
+    c.send("PING :back")
+    assert c.expect("PONG").params[-1] == "back"
+    assert "accepting on" in srv.stderr()
+
