@@ -188,3 +188,83 @@ def test_fd_exhaustion_backs_off_and_recovers(server, client, low_nofile):
     assert c.expect("PONG").params[-1] == "back"
     assert "accepting on" in srv.stderr()
 
+
+# ---------------------------------------------------------------- items 4 and 5
+
+PW = "correct-horse-battery"
+
+
+def _throttled(m):
+    return m.command == "904" and "Too many failed logins" in m.params[-1]
+
+
+def test_own_login_does_not_reset_the_address_throttle(server, client):
+    """Item 4: wrong guesses against many accounts, each followed by a
+    successful login to the guesser's own account, are still throttled per
+    address after max_failures_per_ip; the success used to reset the count
+    (120 guesses in 0.5 s, none throttled)."""
+    from conftest import create_account
+    s = server(accounts={"max_failures": 3, "max_failures_per_ip": 6, "throttle": 30})
+    create_account(s, "mallory", PW)
+    throttled_at = None
+    for i in range(20):
+        c = client("g%d" % i, caps=["sasl"])
+        m = c.authenticate("victim%d" % i, "guess %d" % i)
+        c.close()
+        if _throttled(m):
+            throttled_at = i
+            break
+        assert m.command == "904", m
+        if i < 5:  # the sixth failure throttles the address, own account included
+            own = client("own%d" % i, caps=["sasl"])
+            assert own.authenticate("mallory", PW).command == "903"
+            own.close()
+    assert throttled_at == 6, "wrong guesses not throttled per address (stopped at %s)" % throttled_at
+
+
+def test_guesses_never_lock_the_owner_out(server, client):
+    """Item 5: failures for an account from one address throttle only that
+    address for that account; the owner, from a fresh address, logs in at
+    once (the whole account used to be locked for everybody)."""
+    from conftest import create_account
+    s = server(accounts={"max_failures": 3, "throttle": 30},
+               flood={"exempt": ["127.0.0.0/8", "::1"]})
+    create_account(s, "alice", PW)
+    attacker = client("attacker", caps=["sasl"], source_address="127.0.0.7")
+    for i in range(3):
+        assert attacker.authenticate("alice", "guess %d" % i).command == "904"
+    assert _throttled(attacker.authenticate("alice", PW))
+    owner = client("owner", caps=["sasl"], source_address="127.0.0.8")
+    m = owner.authenticate("alice", PW)
+    assert m.command == "903", m
+
+
+# ---------------------------------------------------------------- item 6
+
+def _register(c, name):
+    c.send("REGISTER %s * %s" % (name, PW))
+    return c.expect(lambda m: m.command in ("REGISTER", "FAIL"), desc="REGISTER reply")
+
+
+def test_register_is_limited_per_address(server, client):
+    """Item 6: [accounts] max_registrations_per_ip accounts per address per
+    registration_window; the next REGISTER gets FAIL REGISTER
+    TEMPORARILY_UNAVAILABLE and no account; another address may still
+    register."""
+    s = server(accounts={"max_registrations_per_ip": 3, "registration_window": 600},
+               flood={"exempt": ["127.0.0.0/8", "::1"]})
+    for i in range(3):
+        c = client("r%d" % i)
+        assert _register(c, "acct%d" % i).command == "REGISTER"
+        c.close()
+    c = client("r3")
+    m = _register(c, "acct3")
+    assert m.command == "FAIL" and m.params[:2] == ["REGISTER", "TEMPORARILY_UNAVAILABLE"], m
+    assert "try again in" in m.params[-1]
+    other = client("r4", source_address="127.0.0.9")
+    assert _register(other, "acct4").command == "REGISTER"
+    # acct3 was not created: the name is free for SASL to fail on.
+    probe = client("probe", caps=["sasl"], source_address="127.0.0.10")
+    assert probe.authenticate("acct3", PW).command == "904"
+
+

@@ -561,3 +561,33 @@ TEST(Config, SampleConfigNamesThePackagedServiceAccount) {
   STRCMP_EQUAL("chatd", r.value().group.c_str());
   STRCMP_EQUAL("/run/chatd/chatd.pid", r.value().pid_file.c_str());
 }
+
+// Issue 19 (doc/security.md): the abuse limits' defaults, the sample's
+// values and that each can be set.
+TEST(Config, AbuseLimitsDefaultsSampleAndKeys) {
+  const chatd::Config d;
+  CHECK_EQUAL(3, d.auth_failures_before_throttle);
+  CHECK_EQUAL(10, d.auth_failures_per_ip);
+  CHECK_EQUAL(10, d.auth_throttle_s);
+  CHECK_EQUAL(30, d.registrations_per_ip);  // like Ergo: 30 per 10 minutes
+  CHECK_EQUAL(600, d.registration_window_s);
+  chat::Result<chatd::Config> sample = chatd::LoadConfig(SampleConfigPath());
+  CHECK_TRUE_TEXT(sample.ok(), sample.status().ToString().c_str());
+  CHECK_EQUAL(d.auth_failures_before_throttle, sample.value().auth_failures_before_throttle);
+  CHECK_EQUAL(d.auth_failures_per_ip, sample.value().auth_failures_per_ip);
+  CHECK_EQUAL(d.auth_throttle_s, sample.value().auth_throttle_s);
+  CHECK_EQUAL(d.registrations_per_ip, sample.value().registrations_per_ip);
+  CHECK_EQUAL(d.registration_window_s, sample.value().registration_window_s);
+  chat::Result<chatd::Config> r = chatd::ParseConfig(
+      std::string(kMinimal) +
+          "[accounts]\nmax_failures = 4\nmax_failures_per_ip = 20\nthrottle = 60\n"
+          "max_registrations_per_ip = 5\nregistration_window = 3600\n",
+      "/x/test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  CHECK_EQUAL(4, r.value().auth_failures_before_throttle);
+  CHECK_EQUAL(20, r.value().auth_failures_per_ip);
+  CHECK_EQUAL(60, r.value().auth_throttle_s);
+  CHECK_EQUAL(5, r.value().registrations_per_ip);
+  CHECK_EQUAL(3600, r.value().registration_window_s);
+  CHECK_FALSE(chatd::ParseConfig(std::string(kMinimal) + "[accounts]\nmax_registrations_per_ip = 0\n", "/x").ok());
+}

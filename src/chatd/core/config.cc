@@ -500,8 +500,14 @@ void Loader::Accounts(const toml::table& t, Config* cfg) {
       (void)GetBool(node, "accounts.guests_register_channels", &cfg->guests_register_channels);
     } else if (k == "max_failures") {
       (void)GetNumber(node, "accounts.max_failures", 1, 1000, &cfg->auth_failures_before_throttle);
+    } else if (k == "max_failures_per_ip") {
+      (void)GetNumber(node, "accounts.max_failures_per_ip", 1, 100000, &cfg->auth_failures_per_ip);
     } else if (k == "throttle") {
       (void)GetNumber(node, "accounts.throttle", 1, 86400, &cfg->auth_throttle_s);
+    } else if (k == "max_registrations_per_ip") {
+      (void)GetNumber(node, "accounts.max_registrations_per_ip", 1, 1000000, &cfg->registrations_per_ip);
+    } else if (k == "registration_window") {
+      (void)GetNumber(node, "accounts.registration_window", 1, 604800, &cfg->registration_window_s);
     } else if (k == "admins") {
       (void)GetStringArray(node, "accounts.admins", &cfg->admins);
     } else {

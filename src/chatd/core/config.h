@@ -91,8 +91,11 @@ struct Config {
   bool email_required = false;          // email_required
   uint32_t scram_iterations = 4096;     // scram_iterations: PBKDF2 rounds for new verifiers
   bool guests_register_channels = false;  // guests_register_channels: may guests own channels
-  int auth_failures_before_throttle = 3;  // max_failures: failed logins per IP/account before a pause
-  int auth_throttle_s = 10;             // throttle: seconds a throttled IP/account must wait
+  int auth_failures_before_throttle = 3;  // max_failures: failed logins per (IP, account) before a pause
+  int auth_failures_per_ip = 10;        // max_failures_per_ip: failed logins per IP (any account) before a pause
+  int auth_throttle_s = 10;             // throttle: the counting window and pause (seconds)
+  int registrations_per_ip = 30;        // max_registrations_per_ip: REGISTERs per IP per window
+  int registration_window_s = 600;      // registration_window: that window (seconds)
   std::vector<std::string> admins;      // admins: accounts with the admin role (besides stored roles)
 
   // [history]

@@ -57,6 +57,7 @@ chat::Status Server::Start(std::unique_ptr<Store> store) {
     store = std::move(opened).value();
   }
   store_ = std::move(store);
+  ApplyLimits();
   Conn::SetBeforeWrite(&Server::WriteLogCb, this);
   chat::Status secret = LoadSecret(persistent);
   if (!secret.ok()) return secret;
@@ -141,6 +142,7 @@ void Server::Reload() {
     if (!s.ok()) LOG_ERROR("reload: %s; keeping the old certificate", s.ToString().c_str());
   }
   config_ = std::move(next);
+  ApplyLimits();
   LoadMotd();
   BuildIsupport();
   LOG_NOTICE("configuration reloaded from %s", config_.path.c_str());
@@ -352,31 +354,33 @@ void Server::DeleteChannelIfEmpty(Channel* ch) {
   channels_.erase(Fold(ch->name()));
 }
 
+void Server::ApplyLimits() {
+  const Config& c = config_;
+  auth_pair_failures_.SetLimits(c.auth_failures_before_throttle, c.auth_throttle_s, c.auth_throttle_s);
+  auth_ip_failures_.SetLimits(c.auth_failures_per_ip, c.auth_throttle_s, c.auth_throttle_s);
+  registrations_.SetLimits(c.registrations_per_ip, c.registration_window_s, 0);
+}
+
+int Server::RegisterWait(const std::string& address) const {
+  return static_cast<int>(registrations_.Wait(address, time(nullptr)));
+}
+
+void Server::NoteRegistration(const std::string& address) { registrations_.Note(address, time(nullptr)); }
+
 int Server::AuthWait(const std::string& address, const std::string& account) const {
-  time_t now = time(nullptr);
-  int wait = 0;
-  for (const std::string& key : {"ip:" + address, "acct:" + Fold(account)}) {
-    auto it = auth_failures_.find(key);
-    if (it != auth_failures_.end() && it->second.until > now) {
-      wait = std::max(wait, static_cast<int>(it->second.until - now));
-    }
-  }
-  return wait;
+  const int64_t now = time(nullptr);
+  return static_cast<int>(std::max(auth_pair_failures_.Wait(address + " " + Fold(account), now),
+                                   auth_ip_failures_.Wait(address, now)));
 }
 
 void Server::NoteAuthFailure(const std::string& address, const std::string& account) {
-  time_t now = time(nullptr);
-  for (const std::string& key : {"ip:" + address, "acct:" + Fold(account)}) {
-    if (key == "acct:") continue;
-    AuthFailures& f = auth_failures_[key];
-    if (f.until != 0 && f.until <= now) f = AuthFailures{};  // an old throttle expired
-    if (++f.count >= config_.auth_failures_before_throttle) f.until = now + config_.auth_throttle_s;
-  }
+  const int64_t now = time(nullptr);
+  if (!account.empty()) auth_pair_failures_.Note(address + " " + Fold(account), now);
+  auth_ip_failures_.Note(address, now);
 }
 
 void Server::NoteAuthSuccess(const std::string& address, const std::string& account) {
-  auth_failures_.erase("ip:" + address);
-  auth_failures_.erase("acct:" + Fold(account));
+  auth_pair_failures_.Forget(address + " " + Fold(account));
 }
 
 void Server::WriteLogCb(void* arg) noexcept {

@@ -17,6 +17,7 @@
 
 #include "chatd/core/config.h"
 #include "chatd/store/store.h"
+#include "libchat/rate_limit.h"
 #include "libchat/status.h"
 
 namespace chatd {
@@ -108,11 +109,21 @@ class Server {
   // deletes it and its history from the store.
   void DropChannel(Channel* ch, const std::string& reason);
 
-  // ---- login throttling (per address and per account)
-  // Seconds the address or account must still wait, 0 when not throttled.
+  // ---- login throttling (doc/security.md): failed logins are counted per
+  // (address, account) pair ([accounts] max_failures) and per address
+  // (max_failures_per_ip) within `throttle` seconds. There is no lock per
+  // account alone, so guesses from elsewhere never lock the owner out, and a
+  // success forgets only its own pair's failures, never the address's.
+  // Seconds the pair or the address must still wait, 0 when not throttled.
   int AuthWait(const std::string& address, const std::string& account) const;
+  // `account` may be "" (a malformed attempt): counted for the address only.
   void NoteAuthFailure(const std::string& address, const std::string& account);
   void NoteAuthSuccess(const std::string& address, const std::string& account);
+  // REGISTER per address ([accounts] max_registrations_per_ip within
+  // registration_window seconds): seconds `address` must still wait, 0 when
+  // it may register; NoteRegistration counts one account created.
+  int RegisterWait(const std::string& address) const;
+  void NoteRegistration(const std::string& address);
 
   // ---- WHOWAS (RFC 2812 §3.6.3), newest first
   void RememberNick(const Client* c);
@@ -159,11 +170,12 @@ class Server {
   chat::Status LoadSecret(bool persistent);
   int64_t last_flush_ms_ = 0, last_checkpoint_ms_ = 0, last_prune_ms_ = 0;
   bool write_log_failing_ = false;
-  struct AuthFailures {
-    int count = 0;
-    time_t until = 0;  // throttled until (Unix seconds)
-  };
-  std::unordered_map<std::string, AuthFailures> auth_failures_;  // "ip:<addr>" / "acct:<folded>"
+  // Keyed "<addr> <folded account>" and "<addr>"; limits set by ApplyLimits.
+  chat::RateLimiter auth_pair_failures_{3, 10, 10};
+  chat::RateLimiter auth_ip_failures_{10, 10, 10};
+  chat::RateLimiter registrations_{30, 600, 0};  // keyed by address
+  // Copies the reloadable [accounts] limits into the rate limiters.
+  void ApplyLimits();
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<event*> events_;  // tick + signals, freed at exit
   event* reap_ = nullptr;

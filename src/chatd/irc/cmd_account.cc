@@ -248,6 +248,10 @@ static void HandleRegister(Server& server, Client& c, const Message& msg) {
   }
   Client* holder = server.FindNick(account);
   if (holder != nullptr && holder != &c) return fail("ACCOUNT_EXISTS", "That name is in use");
+  if (int wait = server.RegisterWait(c.address()); wait > 0) {  // [accounts] max_registrations_per_ip
+    return fail("TEMPORARILY_UNAVAILABLE", "Too many accounts registered from your address; try again in " +
+                                               std::to_string(wait) + " seconds");
+  }
   sasl::ScramVerifier v = sasl::MakeVerifier(password, cfg.scram_iterations);
   AccountRecord rec;
   rec.name = account;
@@ -264,6 +268,7 @@ static void HandleRegister(Server& server, Client& c, const Message& msg) {
               c.address().c_str(), account.c_str(), s.ToString().c_str());
     return fail("TEMPORARILY_UNAVAILABLE", "Could not store the account, try again later");
   }
+  server.NoteRegistration(c.address());
   LOG_INFO("client %llu [%s] registered account %s", static_cast<unsigned long long>(c.id()),
            c.address().c_str(), account.c_str());
   c.ServerMessage("REGISTER", {"SUCCESS", account, "Account created"});
