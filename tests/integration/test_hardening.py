@@ -267,4 +267,40 @@ def test_register_is_limited_per_address(server, client):
     probe = client("probe", caps=["sasl"], source_address="127.0.0.10")
     assert probe.authenticate("acct3", PW).command == "904"
 
+# ---------------------------------------------------------------- item 7
+
+def s_client(srv, groups):
+    """Runs `openssl s_client -groups GROUPS` against the TLS port; returns
+    (handshake completed, output)."""
+    import subprocess
+    p = subprocess.run(
+        ["openssl", "s_client", "-connect", "%s:%d" % (srv.host, srv.tls_port),
+         "-groups", groups, "-brief"],
+        input=b"QUIT\n", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=20)
+    out = p.stdout.decode("utf-8", "replace")
+    return "CONNECTION ESTABLISHED" in out or "Protocol version" in out, out
+
+
+def test_tls_refuses_finite_field_groups_by_default(srv):
+    """Item 7: a client that only offers ffdhe8192 (139 ms of server CPU per
+    handshake) gets a handshake failure; X25519, P-256 and P-384 work."""
+    ok, out = s_client(srv, "ffdhe8192")
+    assert not ok, out
+    for group in ("X25519", "P-256", "P-384"):
+        ok, out = s_client(srv, group)
+        assert ok, out
+
+
+def test_tls_groups_are_configurable(server):
+    """[tls] groups replaces the list: with only P-384, X25519 is refused."""
+    srv = server(tls={"groups": "P-384"})
+    assert s_client(srv, "P-384")[0]
+    assert not s_client(srv, "X25519")[0]
+
+
+def test_tls_unknown_group_refuses_to_start(server):
+    """A group OpenSSL does not know stops chatd at start, naming the key."""
+    with pytest.raises(AssertionError) as e:
+        server(tls={"groups": "X25519:no-such-group"})
+    assert "[tls] groups" in str(e.value)
 

@@ -591,3 +591,16 @@ TEST(Config, AbuseLimitsDefaultsSampleAndKeys) {
   CHECK_EQUAL(3600, r.value().registration_window_s);
   CHECK_FALSE(chatd::ParseConfig(std::string(kMinimal) + "[accounts]\nmax_registrations_per_ip = 0\n", "/x").ok());
 }
+
+// [tls] groups (issue 19 item 7): the EC groups by default, in the sample too.
+TEST(Config, TlsGroupsDefaultSampleAndKey) {
+  const chatd::Config d;
+  STRCMP_EQUAL("X25519:P-256:P-384", d.tls_groups.c_str());
+  chat::Result<chatd::Config> sample = chatd::LoadConfig(SampleConfigPath());
+  CHECK_TRUE_TEXT(sample.ok(), sample.status().ToString().c_str());
+  STRCMP_EQUAL(d.tls_groups.c_str(), sample.value().tls_groups.c_str());
+  chat::Result<chatd::Config> r =
+      chatd::ParseConfig(std::string(kMinimal) + "[tls]\ngroups = \"P-384\"\n", "/x/test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  STRCMP_EQUAL("P-384", r.value().tls_groups.c_str());
+}

@@ -353,6 +353,8 @@ void Loader::Tls(const toml::table& t, Config* cfg) {
       (void)GetString(node, "tls.certificate", &cfg->tls_certificate);
     } else if (k == "key") {
       (void)GetString(node, "tls.key", &cfg->tls_key);
+    } else if (k == "groups") {
+      (void)GetString(node, "tls.groups", &cfg->tls_groups);
     } else {
       UnknownKey(key, node, "[tls]");
     }

@@ -55,6 +55,7 @@ struct Config {
   // [tls]: required when any listener has tls = true
   std::string tls_certificate;  // certificate: PEM chain, leaf first
   std::string tls_key;          // key: PEM private key
+  std::string tls_groups = "X25519:P-256:P-384";  // groups: key exchange groups (OpenSSL list)
 
   // [limits]
   std::size_t max_clients = 1024;       // max_clients

@@ -66,7 +66,7 @@ chat::Status Server::Start(std::unique_ptr<Store> store) {
   bool need_tls = std::any_of(config_.listen.begin(), config_.listen.end(),
                               [](const ListenConfig& l) { return l.tls; });
   if (need_tls) {
-    auto tls = TlsContext::Create(config_.tls_certificate, config_.tls_key);
+    auto tls = TlsContext::Create(config_.tls_certificate, config_.tls_key, config_.tls_groups);
     if (!tls.ok()) return tls.status();
     tls_ = std::move(tls).value();
   }
@@ -138,7 +138,7 @@ void Server::Reload() {
   next.data_dir = config_.data_dir;
   next.control_socket = config_.control_socket;
   if (tls_ != nullptr) {
-    chat::Status s = tls_->Reload(next.tls_certificate, next.tls_key);
+    chat::Status s = tls_->Reload(next.tls_certificate, next.tls_key, next.tls_groups);
     if (!s.ok()) LOG_ERROR("reload: %s; keeping the old certificate", s.ToString().c_str());
   }
   config_ = std::move(next);
