@@ -304,3 +304,32 @@ def test_tls_unknown_group_refuses_to_start(server):
         server(tls={"groups": "X25519:no-such-group"})
     assert "[tls] groups" in str(e.value)
 
+# ---------------------------------------------------------------- item 10
+
+@pytest.mark.parametrize("lost", ["accounts.db", "channels.db"])
+def test_missing_database_refuses_to_start(server, client, lost):
+    """Item 10: with the environment there but accounts.db or channels.db
+    gone, chatd refuses to start and names the file and the ways out; with
+    --recreate-missing-db it starts with that file empty."""
+    from conftest import create_account
+    s = server()
+    create_account(s, "alice", PW)
+    assert s.terminate() == 0
+    s.stderr_file.close()
+    os.remove(os.path.join(s.data_dir, lost))
+    s.stopping = False
+    with pytest.raises(AssertionError) as e:
+        s.start(append=True)
+    text = str(e.value)
+    assert lost + " is missing" in text, text
+    assert "restore" in text and "--recreate-missing-db" in text, text
+    assert not os.path.exists(os.path.join(s.data_dir, lost))
+    s.stderr_file.close()
+    plain = s.command
+    s.command = lambda: plain() + ["--recreate-missing-db"]
+    s.startup_failed = False
+    s.start(append=True)
+    c = client("probe", server=s, caps=["sasl"])
+    m = c.authenticate("alice", PW)
+    assert m.command == ("904" if lost == "accounts.db" else "903"), m
+

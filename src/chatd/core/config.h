@@ -83,6 +83,7 @@ struct Config {
   std::vector<Cidr> flood_exempt;       // exempt: e.g. ["127.0.0.1", "::1"]
 
   // [store]: the Berkeley DB environment in data_dir (doc/storage.md)
+  bool recreate_missing_db = false;     // command line only: chatd --recreate-missing-db
   bool sync_on_commit = false;          // sync: "commit" (fsync every commit) or "interval"
   int sync_interval_ms = 1000;          // sync_interval_ms: log fsync period with "interval"
   int checkpoint_interval_s = 300;      // checkpoint_interval: seconds between checkpoints

@@ -52,6 +52,7 @@ chat::Status Server::Start(std::unique_ptr<Store> store) {
   if (persistent) {
     StoreOptions opts;
     opts.sync_on_commit = config_.sync_on_commit;
+    opts.recreate_missing = config_.recreate_missing_db;
     auto opened = OpenBdbStore(config_.data_dir, opts);
     if (!opened.ok()) return opened.status();
     store = std::move(opened).value();
