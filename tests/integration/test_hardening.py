@@ -333,3 +333,47 @@ def test_missing_database_refuses_to_start(server, client, lost):
     m = c.authenticate("alice", PW)
     assert m.command == ("904" if lost == "accounts.db" else "903"), m
 
+# ---------------------------------------------------------------- item 8
+
+def _chathistory(c, args):
+    c.send("CHATHISTORY " + args)
+    start = c.expect(lambda m: (m.command == "BATCH" and m.params and m.params[0].startswith("+"))
+                     or (m.command == "FAIL" and m.params[0] == "CHATHISTORY"),
+                     desc="CHATHISTORY batch or FAIL")
+    if start.command == "FAIL":
+        return start, None
+    ref = start.params[0][1:]
+    return start, c.collect_until(lambda m: m.command == "BATCH" and m.params[0] == "-" + ref)[:-1]
+
+
+def test_ban_on_offline_roster_member(server, client):
+    """Item 8: a roster member banned by host mask while offline is not
+    rejoined on reconnect (474 ERR_BANNEDFROMCHAN) and cannot read the
+    channel's history, including what was said after the ban."""
+    from conftest import create_account
+    s = server(flood={"exempt": ["127.0.0.0/8", "::1"]})
+    create_account(s, "alice", PW)
+    create_account(s, "bob", PW)
+    caps = ["batch", "server-time", "message-tags", "draft/chathistory"]
+    a = client("alice", sasl=("alice", PW), caps=caps)
+    a.send("JOIN #team")
+    a.expect(lambda m: m.command == "366" and m.params[1] == "#team")
+    b = client("bob", sasl=("bob", PW), caps=caps, source_address="127.0.0.5")
+    b.send("JOIN #team")
+    b.expect(lambda m: m.command == "366" and m.params[1] == "#team")
+    b.send("QUIT :away")
+    b.wait_closed()
+    a.send("MODE #team +b *!*@127.0.0.5")
+    a.expect("MODE")
+    a.send("PRIVMSG #team :said after the ban")
+    a.sync()
+    b2 = client("bob", register=False, source_address="127.0.0.5")
+    got = b2.register("bob", caps=caps, sasl=("bob", PW)) + b2.sync()
+    assert not [m for m in got if m.command == "JOIN" and m.params[0] == "#team"], got
+    assert [m for m in got if m.command == "474" and m.params[1] == "#team"], got
+    start, body = _chathistory(b2, "LATEST #team * 50")
+    assert body is None and start.params[1] == "INVALID_TARGET", (start, body)
+    # A present member still reads it, and the channel did not lose others.
+    start, body = _chathistory(a, "LATEST #team * 50")
+    assert any(x.params[-1] == "said after the ban" for x in body)
+

@@ -66,9 +66,17 @@ void JoinChannel(Server& server, Client& c, const std::string& name, const std::
   const std::string folded_account = irc::Fold(c.account());
   // Roster members of a registered channel are members: they pass +i/+k/+l.
   bool roster_member = !creating && ch->registered && c.logged_in() && ch->InRoster(c.account());
+  bool invited = !creating && (ch->invited.count(irc::Fold(c.nick())) != 0 ||
+                               (c.logged_in() && ch->invited_accounts.count(folded_account) != 0));
+  if (roster_member && !invited && ch->IsBanned(&c)) {
+    // Banned (by nick or host mask) while away: a ban is leaving for good,
+    // as when it is set on a present member (channel_modes.cc).
+    ch->RemoveFromRoster(c.account());
+    server.SaveChannel(ch);
+    c.Numeric(irc::ERR_BANNEDFROMCHAN, {ch->name(), "Cannot join channel (+b)"});
+    return;
+  }
   if (!creating && !roster_member) {
-    bool invited = ch->invited.count(irc::Fold(c.nick())) != 0 ||
-                   (c.logged_in() && ch->invited_accounts.count(folded_account) != 0);
     if (ch->invite_only && !invited) {
       c.Numeric(irc::ERR_INVITEONLYCHAN, {ch->name(), "Cannot join channel (+i)"});
       return;

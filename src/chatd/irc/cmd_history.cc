@@ -36,13 +36,19 @@ static bool ParseRef(const std::string& text, HistoryBound* out) {
   return false;
 }
 
+// May c read ch's history? Present members may; absent roster members
+// only while no ban matches them (a ban set while they were away, by nick
+// or host mask, shuts them out as JOIN would).
+static bool MayRead(const Channel& ch, const Client& c) {
+  return ch.HasMember(&c) || (c.logged_in() && ch.InRoster(c.account()) && !ch.IsBanned(&c));
+}
+
 // The conversation key of `target` for c, or "" when c may not read it.
 static std::string ResolveTarget(Server& server, const Client& c, const std::string& target) {
   if (irc::IsChannelName(target)) {
     Channel* ch = server.FindChannel(target);
     if (ch == nullptr) return "";
-    bool allowed = ch->HasMember(&c) || (c.logged_in() && ch->InRoster(c.account()));
-    return allowed ? irc::Fold(ch->name()) : "";
+    return MayRead(*ch, c) ? irc::Fold(ch->name()) : "";
   }
   if (!irc::IsValidNick(target, 64)) return "";
   // Offline people are found by account name; an absent guest's history is gone with it.
@@ -95,7 +101,7 @@ static void Targets(Server& server, Client& c, const Message& msg, uint32_t limi
   std::vector<std::string> keys;
   std::map<std::string, std::string> display;  // key -> name shown
   for (const auto& [folded, ch] : server.channels()) {
-    if (ch->HasMember(&c) || (c.logged_in() && ch->InRoster(c.account()))) {
+    if (MayRead(*ch, c)) {
       keys.push_back(folded);
       display[folded] = ch->name();
     }
