@@ -307,6 +307,7 @@ void Server::RemoveClient(Client* c) {
   }
   c->channels_.clear();
   for (const auto& folded : std::set<std::string>(c->monitoring_)) Unmonitor(c, folded);
+  if (c->guest_dm_stored_ > 0) DeleteGuestHistory(c->guest_key());
   auto it = clients_.find(c->id());
   if (it != clients_.end()) {
     if (c->registered()) --registered_count_;
@@ -315,6 +316,22 @@ void Server::RemoveClient(Client* c) {
     clients_.erase(it);
     event_active(reap_, 0, 0);
   }
+}
+
+void Server::DeleteGuestHistory(const std::string& guest_key) {
+  // Nobody can name this guest again (its key is per connection), so its
+  // private conversations could never be read: they go with it.
+  if (store_ == nullptr) return;
+  auto keys = store_->DirectTargetsOf(guest_key);
+  chat::Status s = keys.status();
+  if (keys.ok()) {
+    for (const std::string& key : keys.value()) {
+      s = store_->DeleteHistory(key);
+      if (!s.ok() && s.code() != chat::Status::Code::kNotFound) break;
+      s = chat::Status::OK();
+    }
+  }
+  if (!s.ok()) LOG_ERROR("deleting the private history of guest %s: %s", guest_key.c_str(), s.ToString().c_str());
 }
 
 void Server::NoteRegistered() {

@@ -74,7 +74,8 @@ class Server {
   void SetNick(Client* c, const std::string& nick);
   // Releases c's nick (c has none afterwards).
   void ClearNick(Client* c);
-  // Forgets c: nick index, channels (no messages), monitors; schedules deletion.
+  // Forgets c: nick index, channels (no messages), monitors, a guest's
+  // private history (DeleteGuestHistory); schedules deletion.
   void RemoveClient(Client* c);
   const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   // Running counts, kept as clients register, change +i and leave, so that
@@ -154,6 +155,9 @@ class Server {
  private:
   void LoadMotd();
   chat::Status LoadChannels();
+  // Deletes every direct-message conversation of `guest_key` (a guest's
+  // Identity); failures are logged.
+  void DeleteGuestHistory(const std::string& guest_key);
   static void UpkeepCb(evutil_socket_t, short, void* arg) noexcept;
   // Conn's before-write hook: Store::WriteLog, failures logged once per outage.
   static void WriteLogCb(void* arg) noexcept;

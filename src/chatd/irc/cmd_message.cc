@@ -112,6 +112,23 @@ static bool ReplayOutbox(Server& server, Client& c, const std::string& command, 
   return true;
 }
 
+// Stores a direct message unless a guest taking part has used up its
+// [history] guest_max_messages (then it is delivered unstored). Returns
+// false when the store failed (the sender was told).
+static bool StoreDirect(Server& server, Client& c, Client& to, const Message& out, int64_t now_ms,
+                        const std::string& label_key) {
+  const uint32_t cap = server.config().guest_max_messages;
+  Client* guests[2] = {c.logged_in() ? nullptr : &c, to.logged_in() || &to == &c ? nullptr : &to};
+  for (Client* g : guests) {
+    if (g != nullptr && g->guest_dm_stored_ >= cap) return true;
+  }
+  if (!StoreMessage(server, c, out, DirectKey(Identity(c), Identity(to)), now_ms, label_key)) return false;
+  for (Client* g : guests) {
+    if (g != nullptr) ++g->guest_dm_stored_;
+  }
+  return true;
+}
+
 static void Relay(Server& server, Client& c, const Message& msg) {
   const bool tagmsg = msg.command == "TAGMSG";
   if (!tagmsg) server.NoteMessage();  // chatctl status: messages/s
@@ -188,7 +205,7 @@ static void Relay(Server& server, Client& c, const Message& msg) {
         error(irc::ERR_NOSUCHNICK, {target, "No such nick/channel"});
         continue;
       }
-      if (!StoreMessage(server, c, out, DirectKey(Identity(c), Identity(*to)), now_ms, label_key)) continue;
+      if (!StoreDirect(server, c, *to, out, now_ms, label_key)) continue;
       if (to != &c && (!tagmsg || to->has(kCapMessageTags))) to->Send(out);
       if (msg.command == "PRIVMSG" && !to->away().empty()) {
         c.Numeric(irc::RPL_AWAY, {to->nick(), to->away()});
