@@ -267,6 +267,8 @@ def test_register_is_limited_per_address(server, client):
     probe = client("probe", caps=["sasl"], source_address="127.0.0.10")
     assert probe.authenticate("acct3", PW).command == "904"
 
+
+
 # ---------------------------------------------------------------- item 7
 
 def s_client(srv, groups):
@@ -304,6 +306,7 @@ def test_tls_unknown_group_refuses_to_start(server):
         server(tls={"groups": "X25519:no-such-group"})
     assert "[tls] groups" in str(e.value)
 
+
 # ---------------------------------------------------------------- item 10
 
 @pytest.mark.parametrize("lost", ["accounts.db", "channels.db"])
@@ -332,6 +335,7 @@ def test_missing_database_refuses_to_start(server, client, lost):
     c = client("probe", server=s, caps=["sasl"])
     m = c.authenticate("alice", PW)
     assert m.command == ("904" if lost == "accounts.db" else "903"), m
+
 
 # ---------------------------------------------------------------- item 8
 
@@ -377,3 +381,113 @@ def test_ban_on_offline_roster_member(server, client):
     start, body = _chathistory(a, "LATEST #team * 50")
     assert any(x.params[-1] == "said after the ban" for x in body)
 
+
+# ---------------------------------------------------------------- item 12
+
+def control(srv, line):
+    """One request on the control socket (doc/control.md); returns the reply."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(srv.config["control"]["socket"])
+    s.sendall(line.encode() + b"\n")
+    s.shutdown(socket.SHUT_WR)
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    return out.decode("utf-8", "replace")
+
+
+def test_disabled_account_costs_the_same_pbkdf2_time(server, client):
+    """SASL PLAIN for a disabled account runs the same PBKDF2 as for an
+    enabled one, so the reply time doesn't reveal that it is disabled."""
+    from conftest import create_account
+    s = server(accounts={"scram_iterations": 400000, "max_failures": 100, "max_failures_per_ip": 100})
+    create_account(s, "alice", PW)
+    create_account(s, "bob", PW)
+    assert control(s, "users disable alice").startswith("OK"), "disable failed"
+    c = client("prober", caps=["sasl"])
+
+    def timed(account):
+        best = None
+        for _ in range(3):
+            t0 = time.monotonic()
+            assert c.authenticate(account, "wrong guess").command == "904"
+            dt = time.monotonic() - t0
+            best = dt if best is None else min(best, dt)
+        return best
+
+    enabled, disabled = timed("bob"), timed("alice")
+    assert enabled > 0.02, "PBKDF2 too fast to compare (%.4f s)" % enabled
+    assert disabled > 0.5 * enabled, "disabled %.4f s vs enabled %.4f s" % (disabled, enabled)
+
+
+def test_scram_unknown_account_shows_the_configured_iterations(server, client):
+    """SCRAM-SHA-256 server-first for an account that does not exist carries
+    [accounts] scram_iterations, like a real account's."""
+    import base64
+    s = server(accounts={"scram_iterations": 5000})
+    c = client("prober", caps=["sasl"])
+    c.send("AUTHENTICATE SCRAM-SHA-256")
+    c.expect("AUTHENTICATE")
+    c.send("AUTHENTICATE " + base64.b64encode(b"n,,n=nobody,r=abcdefghijklmnop").decode())
+    m = c.expect("AUTHENTICATE")
+    first = base64.b64decode(m.params[0]).decode()
+    assert dict(kv.split("=", 1) for kv in first.split(","))["i"] == "5000", first
+
+
+def test_mistyped_control_commands_never_log_a_password(srv):
+    """An unknown control command, or a secret one with the wrong number of
+    arguments, is logged without its arguments."""
+    replies = [control(srv, "usres add mallory hunter2-secret-one"),
+               control(srv, "users add mallory hunter2-secret-two surplus-three"),
+               control(srv, "users passwd mallory")]
+    assert all(r.startswith("ERR") for r in replies), replies
+    assert wait_log(srv, "users passwd")
+    log = srv.stderr()
+    for secret in ("hunter2-secret-one", "hunter2-secret-two", "surplus-three"):
+        assert secret not in log, log[-2000:]
+    assert "unknown command: usres [3 hidden]" in log
+
+
+def test_secret_channel_is_not_revealed_by_mode_or_topic(srv, client):
+    """MODE and TOPIC on a +s channel answer an outsider exactly as for a
+    channel that does not exist (403), while members see it."""
+    a = client("alice")
+    a.send("JOIN #hidden")
+    a.expect(lambda m: m.command == "366")
+    a.send("MODE #hidden +s")
+    a.expect("MODE")
+    a.send("TOPIC #hidden :secret plans")
+    a.expect("TOPIC")
+    b = client("bob")
+    for cmd in ("MODE %s", "TOPIC %s", "TOPIC %s :overwritten", "MODE %s +b x!*@*"):
+        b.send(cmd % "#hidden")
+        got = b.expect(lambda m: m.command.isdigit() and m.command not in ("329",))
+        b.send(cmd % "#nosuch")
+        ref = b.expect(lambda m: m.command.isdigit() and m.command not in ("329",))
+        assert (got.command, got.params[-1]) == (ref.command, ref.params[-1]) == ("403", "No such channel"), (cmd, got, ref)
+        assert got.params[1] == "#hidden"
+    a.send("MODE #hidden")
+    assert a.expect("324").params[1] == "#hidden"
+
+
+@pytest.mark.parametrize("name", ["#a\u202eb", "#pay\u200bpal", "#x\u2066y", "#ctl\x01x", "#bom\ufeff"])
+def test_channel_names_with_controls_bidi_or_invisibles_are_refused(srv, client, name):
+    """JOIN of a name with a control, bidi override or zero-width character
+    gets 476 ERR_BADCHANMASK and creates nothing."""
+    a = client("alice")
+    a.send("JOIN " + name)
+    m = a.expect(lambda m: m.command in ("476", "JOIN", "403"))
+    assert m.command == "476", m
+    a.send("LIST")
+    assert not [x for x in a.collect_until("323") if x.command == "322" and x.params[1] == name]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+def test_root_without_user_warns_loudly(srv):
+    """Started as root with [server] user = "" chatd warns that it keeps root."""
+    assert wait_log(srv, "running as root")

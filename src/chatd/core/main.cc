@@ -69,6 +69,11 @@ int Serve(chatd::Config config, bool foreground, chatd::LogLevel level) {
       chatd::RemovePidFile();
       return 1;
     }
+    if (geteuid() == 0 && config.user.empty()) {
+      LOG_WARNING("*** running as root: [server] user is empty, so chatd keeps root privileges while it "
+                  "parses untrusted input from the network; set user = \"chatd\" in %s ***",
+                  config.path.c_str());
+    }
     const std::string log_target = config.log_target, log_facility = config.log_facility;
     chatd::Server server(std::move(config));
     s = server.Start();

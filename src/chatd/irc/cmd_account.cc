@@ -130,7 +130,10 @@ static void SaslPlain(Server& server, Client& c, const std::string& payload) {
   }
   const AccountRecord& a = rec.value();
   sasl::ScramVerifier v{a.iterations, a.salt, a.stored_key, a.server_key};
-  if (a.disabled || !sasl::CheckPassword(v, cred.password)) return SaslFail(server, c, "bad password");
+  // The password is checked for a disabled account too: the same PBKDF2
+  // work, so the reply's timing doesn't tell disabled accounts apart.
+  const bool password_ok = sasl::CheckPassword(v, cred.password);
+  if (a.disabled || !password_ok) return SaslFail(server, c, a.disabled ? "account disabled" : "bad password");
   SaslReset(c);
   LogIn(server, c, a);
   c.Numeric(irc::RPL_SASLSUCCESS, {"SASL authentication successful"});

@@ -167,17 +167,14 @@ static void HandlePart(Server& server, Client& c, const Message& msg) {
 
 static void HandleTopic(Server& server, Client& c, const Message& msg) {
   Channel* ch = server.FindChannel(msg.params[0]);
+  if (ch != nullptr && ch->HiddenFrom(&c)) ch = nullptr;  // +s: as if it did not exist (RFC 2811 §4.2.6)
   if (ch == nullptr) {
     c.Numeric(irc::ERR_NOSUCHCHANNEL, {msg.params[0], "No such channel"});
     return;
   }
   bool member = ch->HasMember(&c);
   if (msg.params.size() < 2) {
-    if (!member && ch->secret) {
-      c.Numeric(irc::ERR_NOTONCHANNEL, {ch->name(), "You're not on that channel"});
-    } else {
-      SendTopic(c, *ch);
-    }
+    SendTopic(c, *ch);
     return;
   }
   if (!member) {
