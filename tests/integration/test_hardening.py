@@ -491,3 +491,39 @@ def test_channel_names_with_controls_bidi_or_invisibles_are_refused(srv, client,
 def test_root_without_user_warns_loudly(srv):
     """Started as root with [server] user = "" chatd warns that it keeps root."""
     assert wait_log(srv, "running as root")
+
+
+# ---------------------------------------------------------------- item 3
+
+def test_reregistered_name_cannot_read_the_deleted_accounts_dms(server, client):
+    """Item 3: after `chatctl users delete bob`, whoever registers bob again
+    sees none of the old alice<->bob messages (CHATHISTORY LATEST, TARGETS),
+    only what the new bob exchanges; alice keeps her side."""
+    from conftest import create_account
+    s = server()
+    create_account(s, "alice", PW)
+    create_account(s, "bob", PW)
+    caps = ["batch", "server-time", "message-tags", "draft/chathistory", "echo-message"]
+    a = client("alice", sasl=("alice", PW), caps=caps)
+    b = client("bob", sasl=("bob", PW), caps=caps)
+    a.send("PRIVMSG bob :the old secret")
+    b.expect("PRIVMSG")
+    b.send("PRIVMSG alice :old reply")
+    a.expect(lambda m: m.command == "PRIVMSG" and m.nick == "bob")
+    assert control(s, "users delete bob").startswith("OK")
+    b.wait_closed()
+    time.sleep(0.01)
+    thief = client("bob", caps=caps)
+    thief.send("REGISTER * * %s" % PW)
+    assert thief.expect(lambda m: m.command in ("REGISTER", "FAIL")).command == "REGISTER"
+    thief.expect("900")
+    start, body = _chathistory(thief, "LATEST alice * 50")
+    assert body == [], body
+    start, body = _chathistory(thief, "TARGETS timestamp=2000-01-01T00:00:00.000Z timestamp=2100-01-01T00:00:00.000Z 50")
+    assert not [m for m in body if m.params[1].lower() == "alice"], body
+    thief.send("PRIVMSG alice :hello, I am new")
+    a.expect(lambda m: m.command == "PRIVMSG" and m.params[-1] == "hello, I am new")
+    start, body = _chathistory(thief, "LATEST alice * 50")
+    assert [m.params[-1] for m in body] == ["hello, I am new"], body
+    start, body = _chathistory(a, "LATEST bob * 50")
+    assert [m.params[-1] for m in body] == ["the old secret", "old reply", "hello, I am new"], body

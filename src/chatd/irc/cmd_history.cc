@@ -1,6 +1,7 @@
 // CHATHISTORY (IRCv3 draft/chathistory): LATEST, BEFORE, AFTER, AROUND,
 // BETWEEN and TARGETS over the store's history, replied in batches.
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 
@@ -34,6 +35,12 @@ static bool ParseRef(const std::string& text, HistoryBound* out) {
   }
   if (text.rfind("timestamp=", 0) == 0) return ParseServerTime(text.substr(10), &out->time_ms);
   return false;
+}
+
+int64_t PrivateHistoryStartMs(Server& server, const Client& c) {
+  if (!c.logged_in()) return 0;
+  auto rec = server.store()->GetAccount(c.account());
+  return rec.ok() ? rec.value().created_ms : INT64_MAX;
 }
 
 // May c read ch's history? Present members may; absent roster members
@@ -134,7 +141,9 @@ static void Targets(Server& server, Client& c, const Message& msg, uint32_t limi
     return Fail(c, "MESSAGE_ERROR", {"TARGETS"}, "History is unavailable right now");
   }
   std::vector<Message> lines;
+  const int64_t since_ms = PrivateHistoryStartMs(server, c);
   for (const auto& t : found.value()) {
+    if (t.target[0] == '@' && t.latest_ms < since_ms) continue;  // only a former namesake's
     Message m;
     m.source = server.name();
     m.command = "CHATHISTORY";
@@ -190,8 +199,10 @@ static void HandleChathistory(Server& server, Client& c, const Message& msg) {
   if (q.target.empty()) return Fail(c, "INVALID_TARGET", {sub, target}, "No history you may read there");
   auto found = server.store()->QueryHistory(q);
   std::vector<Message> msgs;
+  const int64_t since_ms = q.target[0] == '@' ? PrivateHistoryStartMs(server, c) : 0;
   if (found.ok()) {
     for (const auto& r : found.value()) {
+      if (r.time_ms < since_ms) continue;  // a former account of the same name wrote it
       // Without draft/event-playback (not offered) only PRIVMSG and NOTICE are played back.
       if (r.command == "TAGMSG") continue;
       msgs.push_back(MessageFromHistory(r));

@@ -100,6 +100,13 @@ static std::string OutboxKey(const Client& c, const std::string& target) {
 static bool ReplayOutbox(Server& server, Client& c, const std::string& command, const std::string& target,
                          const std::string& label_key) {
   auto first = server.store()->FindByLabel(label_key);
+  if (first.ok() && first.value().time_ms < PrivateHistoryStartMs(server, c)) {
+    // Stored by a former account of the same name: never shown. The label
+    // stays taken, so the send fails as a store failure would.
+    c.StandardReply("FAIL", command, "TEMPORARILY_UNAVAILABLE", {target},
+                    "That label was used before; send with a new one");
+    return true;
+  }
   if (first.ok()) {
     if (c.has(kCapEchoMessage)) c.Send(MessageFromHistory(first.value()));
     return true;
