@@ -179,7 +179,8 @@ void RunControlRequest(Server& server, const std::vector<std::string>& args, con
                        ControlReply& reply) {
   const ControlCommand* best = nullptr;
   std::size_t best_words = 0;
-  for (const auto* table : {&ControlUserCommands(), &ControlChannelCommands(), &ControlServerCommands()}) {
+  for (const auto* table : {&ControlUserCommands(), &ControlChannelCommands(), &ControlServerCommands(),
+                            &ControlBackupCommands()}) {
     for (const ControlCommand& cmd : *table) {
       std::vector<std::string> words;
       for (std::string_view w = cmd.words; !w.empty();) {
@@ -206,7 +207,11 @@ void RunControlRequest(Server& server, const std::vector<std::string>& args, con
   // number of arguments any of them may be it.
   std::size_t hide_from = SIZE_MAX;
   if (best->secret) hide_from = usage_ok ? args.size() - 1 : best_words;
-  LOG_INFO("control %s: %s", who.c_str(), Describe(args, hide_from).c_str());
+  if (best->quiet) {
+    LOG_DEBUG("control %s: %s", who.c_str(), Describe(args, hide_from).c_str());
+  } else {
+    LOG_INFO("control %s: %s", who.c_str(), Describe(args, hide_from).c_str());
+  }
   if (!usage_ok) {
     reply.Err(ctl::kErrUsage, std::string("usage: ") + best->words + (*best->usage ? " " : "") + best->usage);
     return;
