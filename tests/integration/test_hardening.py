@@ -386,9 +386,18 @@ def test_ban_on_offline_roster_member(server, client):
 
 def control(srv, line):
     """One request on the control socket (doc/control.md); returns the reply."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
-    s.connect(srv.config["control"]["socket"])
+    deadline = time.monotonic() + 5
+    while True:  # the daemon opens the control socket just after its listeners
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        try:
+            s.connect(srv.config["control"]["socket"])
+            break
+        except (ConnectionRefusedError, FileNotFoundError):
+            s.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     s.sendall(line.encode() + b"\n")
     s.shutdown(socket.SHUT_WR)
     out = b""
