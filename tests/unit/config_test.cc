@@ -604,3 +604,19 @@ TEST(Config, TlsGroupsDefaultSampleAndKey) {
   CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
   STRCMP_EQUAL("P-384", r.value().tls_groups.c_str());
 }
+
+// [history] guest_max_messages and guest_retention (issue 19 item 9).
+TEST(Config, GuestHistoryLimits) {
+  const chatd::Config d;
+  CHECK_EQUAL(1000u, d.guest_max_messages);
+  CHECK_EQUAL(600, d.guest_retention_s);
+  chat::Result<chatd::Config> sample = chatd::LoadConfig(SampleConfigPath());
+  CHECK_TRUE_TEXT(sample.ok(), sample.status().ToString().c_str());
+  CHECK_EQUAL(d.guest_max_messages, sample.value().guest_max_messages);
+  CHECK_EQUAL(d.guest_retention_s, sample.value().guest_retention_s);
+  chat::Result<chatd::Config> r = chatd::ParseConfig(
+      std::string(kMinimal) + "[history]\nguest_max_messages = 0\nguest_retention = 0\n", "/x/test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  CHECK_EQUAL(0u, r.value().guest_max_messages);
+  CHECK_EQUAL(0, r.value().guest_retention_s);
+}

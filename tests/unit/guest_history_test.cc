@@ -34,6 +34,7 @@ TEST_GROUP(GuestHistory) {
     config.data_dir = "/tmp/chatd-guest-history-test";  // not touched with a memory store
     config.auto_join = {};
     config.guest_max_messages = 2;
+    config.guest_retention_s = 0;  // deleted at once (the default keeps them 600 s)
     server = std::make_unique<chatd::Server>(std::move(config));
     chat::Status s = server->Start(chatd::NewMemStore());
     CHECK_TRUE_TEXT(s.ok(), s.ToString().c_str());

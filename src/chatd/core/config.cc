@@ -527,6 +527,8 @@ void Loader::History(const toml::table& t, Config* cfg) {
       (void)GetNumber(node, "history.max_age_days", 0, 36500, &cfg->history_max_age_days);
     } else if (k == "max_messages") {
       (void)GetNumber(node, "history.max_messages", 0, int64_t{1} << 40, &cfg->history_max_per_target);
+    } else if (k == "guest_retention") {
+      (void)GetNumber(node, "history.guest_retention", 0, 86400, &cfg->guest_retention_s);
     } else if (k == "guest_max_messages") {
       (void)GetNumber(node, "history.guest_max_messages", 0, 1000000, &cfg->guest_max_messages);
     } else if (k == "chathistory_limit") {

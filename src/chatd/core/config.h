@@ -105,6 +105,7 @@ struct Config {
   int64_t history_max_age_days = 0;     // max_age_days: 0 keeps forever
   uint64_t history_max_per_target = 0;  // max_messages: per channel or conversation, 0 = no cap
   uint32_t guest_max_messages = 1000;   // guest_max_messages: DMs stored per guest connection
+  int guest_retention_s = 600;          // guest_retention: seconds a gone guest's DMs are kept (0: none)
   uint32_t chathistory_limit = 100;     // chathistory_limit: most messages one CHATHISTORY returns
 
   // [control]: the admin socket chatctl talks to (doc/control.md)

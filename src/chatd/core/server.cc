@@ -36,6 +36,8 @@ Server::~Server() {
   Conn::SetBeforeWrite(nullptr, nullptr);
   control_.reset();
   clients_.clear();
+  for (const auto& [when, key] : guest_history_expiry_) DeleteGuestHistory(key);  // due or not: they go now
+  guest_history_expiry_.clear();
   store_.reset();  // checkpoints and closes the environment
   dead_.clear();
   listeners_.clear();
@@ -307,7 +309,15 @@ void Server::RemoveClient(Client* c) {
   }
   c->channels_.clear();
   for (const auto& folded : std::set<std::string>(c->monitoring_)) Unmonitor(c, folded);
-  if (c->guest_dm_stored_ > 0) DeleteGuestHistory(c->guest_key());
+  if (c->guest_dm_stored_ > 0) {
+    // Kept a short while (a sender's outbox resend still finds its
+    // original), then deleted by TickCb.
+    if (config_.guest_retention_s == 0) {
+      DeleteGuestHistory(c->guest_key());
+    } else {
+      guest_history_expiry_.emplace_back(time(nullptr) + config_.guest_retention_s, c->guest_key());
+    }
+  }
   auto it = clients_.find(c->id());
   if (it != clients_.end()) {
     if (c->registered()) --registered_count_;
@@ -500,6 +510,11 @@ std::string Server::NewMsgid() {
 void Server::TickCb(evutil_socket_t, short, void* arg) noexcept {
   auto* self = static_cast<Server*>(arg);
   time_t now = time(nullptr);
+  auto& expiry = self->guest_history_expiry_;
+  while (!expiry.empty() && expiry.front().first <= now) {
+    self->DeleteGuestHistory(expiry.front().second);
+    expiry.pop_front();
+  }
   std::vector<Client*> all;
   all.reserve(self->clients_.size());
   for (auto& [id, c] : self->clients_) all.push_back(c.get());

@@ -158,6 +158,9 @@ class Server {
   // Deletes every direct-message conversation of `guest_key` (a guest's
   // Identity); failures are logged.
   void DeleteGuestHistory(const std::string& guest_key);
+  // Guests gone with stored DMs: (when to delete, guest key), oldest first;
+  // run by TickCb, the rest at shutdown ([history] guest_retention).
+  std::deque<std::pair<time_t, std::string>> guest_history_expiry_;
   static void UpkeepCb(evutil_socket_t, short, void* arg) noexcept;
   // Conn's before-write hook: Store::WriteLog, failures logged once per outage.
   static void WriteLogCb(void* arg) noexcept;
