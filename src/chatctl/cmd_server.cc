@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -15,6 +17,7 @@
 #include <thread>
 
 #include "chatctl/client.h"
+#include "chatctl/output.h"
 #include "chatctl/settings.h"
 #include "chatctl/table.h"
 
@@ -49,11 +52,116 @@ std::string Absolute(const std::string& dir) {
   return ec ? dir : abs.lexically_normal().string();
 }
 
+// One control request of a backup stream; false with *error set when it
+// failed (a socket error or an ERR answer).
+bool StreamRequest(const Settings& settings, const std::vector<std::string>& request, int timeout_s,
+                   Response* response, int* status, std::string* error) {
+  *status = Transact(settings, request, timeout_s, response, error);
+  if (*status != kExitOk) return false;
+  if (response->ok) return true;
+  *status = response->code == kErrPermission ? kExitPermission : kExitFailed;
+  *error = response->message;
+  return false;
+}
+
+// Writes the file `name` of backup copy `id`, `size` bytes, into dir as
+// the user running chatctl (mode 0600, fsynced).
+bool ReceiveFile(const Settings& settings, const std::string& id, const std::string& name, uint64_t size,
+                 const std::string& dir, int* status, std::string* error) {
+  const std::string path = dir + "/" + name;
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    *status = kExitFailed;
+    *error = "cannot create " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  uint64_t offset = 0;
+  bool ok = true;
+  while (ok && offset < size) {
+    Response r;
+    ok = StreamRequest(settings, {"backup-stream", "read", id, name, std::to_string(offset)}, 60, &r, status, error);
+    const std::string* data = ok && !r.rows.empty() ? FindField(r.rows[0], "data") : nullptr;
+    if (ok && (data == nullptr || data->empty())) {
+      ok = false;
+      *status = kExitFailed;
+      *error = "chatd sent " + std::to_string(offset) + " of the " + std::to_string(size) + " bytes of " + name;
+    }
+    for (std::size_t done = 0; ok && done < data->size();) {
+      ssize_t n = write(fd, data->data() + done, data->size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ok = false;
+        *status = kExitFailed;
+        *error = "writing " + path + ": " + std::strerror(errno);
+      } else {
+        done += static_cast<std::size_t>(n);
+      }
+    }
+    if (ok) offset += data->size();
+  }
+  if (ok && fsync(fd) != 0) {
+    ok = false;
+    *status = kExitFailed;
+    *error = "fsync " + path + ": " + std::strerror(errno);
+  }
+  close(fd);
+  return ok;
+}
+
+// The hot backup is made by chatd and streamed over the control socket
+// (backup-stream, doc/control.md); chatctl writes it, so DIR may be
+// anywhere the admin running chatctl can write, e.g. /var/backups.
 int Backup(Invocation& inv) {
   std::string dir = Absolute(inv.args[0]);
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  // A big environment takes a while; chatd answers when the copy is complete.
-  return Call(inv, {"backup", dir}, Shape::kMessage, 3600);
+  Settings settings;
+  std::string error;
+  if (!LoadSettings(*inv.options, &settings, &error)) return Fail(kExitUsage, error);
+  struct stat st;
+  if (stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) return Fail(kExitFailed, dir + " exists and is not a directory");
+    std::error_code ec;
+    if (!std::filesystem::is_empty(dir, ec) || ec) {
+      return Fail(kExitFailed, dir + " exists and is not empty: name a new directory");
+    }
+  } else if (mkdir(dir.c_str(), 0700) != 0) {
+    return Fail(kExitFailed, "cannot create " + dir + ": " + std::strerror(errno) +
+                                 " (its parent must exist and be writable by you)");
+  }
+  // A big environment takes a while; chatd answers when its copy is complete.
+  Response listing;
+  int status = kExitOk;
+  if (!StreamRequest(settings, {"backup-stream", "start"}, 3600, &listing, &status, &error)) {
+    return Fail(status, error);
+  }
+  const std::string id = listing.message;
+  uint64_t total = 0;
+  bool ok = true;
+  for (const Row& row : listing.rows) {
+    const std::string* name = FindField(row, "name");
+    const std::string* size = FindField(row, "size");
+    if (name == nullptr || size == nullptr || name->find('/') != std::string::npos) continue;
+    const uint64_t bytes = std::strtoull(size->c_str(), nullptr, 10);
+    ok = ReceiveFile(settings, id, *name, bytes, dir, &status, &error);
+    if (!ok) break;
+    total += bytes;
+  }
+  Response done;
+  int done_status = kExitOk;
+  std::string done_error;
+  (void)StreamRequest(settings, {"backup-stream", "done", id}, 60, &done, &done_status, &done_error);
+  if (!ok) return Fail(status, error);
+  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+  Response result;
+  result.ok = true;
+  result.message = "backup written to " + dir + " (" + std::to_string(listing.rows.size()) + " files, " +
+                   std::to_string(total) + " bytes)";
+  PrintResponse(stdout, result, Shape::kMessage, inv.options->json);
+  return fflush(stdout) == 0 ? kExitOk : Fail(kExitFailed, "cannot write the output");
 }
 
 // True when a process holds a lock on data_dir/__db.register: chatd opens

@@ -426,10 +426,11 @@ def _wait_unthrottled(c, account, password, timeout=6.0):
 
 
 def test_sasl_throttle_per_ip(server, client):
-    """After max_failures failures from one address, further attempts get 904
-    "Too many failed logins; try again in N seconds" even with the right
-    password, for any account; after `throttle` seconds logins work again."""
-    s = server(accounts={"max_failures": 2, "throttle": 2})
+    """After max_failures_per_ip failures from one address, further attempts
+    get 904 "Too many failed logins; try again in N seconds" even with the
+    right password, for any account; after `throttle` seconds logins work
+    again."""
+    s = server(accounts={"max_failures": 2, "max_failures_per_ip": 2, "throttle": 2})
     create_account(s, "alice", PW)
     create_account(s, "bob", PW)
     c = client("guest", caps=["sasl"])
@@ -446,23 +447,25 @@ def test_sasl_throttle_per_ip(server, client):
     assert m.command == "903", m
 
 
-def test_sasl_throttle_per_account(server, client):
-    """Failures for one account throttle that account from any address; a
-    different address can still log in to another account. (Clients bind
-    other loopback addresses, 127.0.0.x, to look like different hosts.)"""
+def test_sasl_throttle_per_address_and_account(server, client):
+    """max_failures failures for one account from one address throttle that
+    (address, account) pair only: the same address may still log in to
+    another account, and other addresses to that one; after `throttle`
+    seconds the pair may try again. (Clients bind other loopback addresses,
+    127.0.0.x, to look like different hosts.)"""
     s = server(accounts={"max_failures": 2, "throttle": 2},
                flood={"exempt": ["127.0.0.0/8", "::1"]})
     create_account(s, "alice", PW)
     create_account(s, "bob", PW)
     x = client("gx", server=s, caps=["sasl"], source_address="127.0.0.2")
     assert x.authenticate("alice", "wrong 1").command == "904"
-    y = client("gy", server=s, caps=["sasl"], source_address="127.0.0.3")
-    assert y.authenticate("alice", "wrong 2").command == "904"
-    z = client("gz", server=s, caps=["sasl"], source_address="127.0.0.4")
-    m = z.authenticate("alice", PW)
+    assert x.authenticate("alice", "wrong 2").command == "904"
+    m = x.authenticate("alice", PW)
     assert _throttled(m), m
-    assert z.authenticate("bob", PW).command == "903"
-    w = client("gw", server=s, caps=["sasl"], source_address="127.0.0.5")
+    assert x.authenticate("bob", PW).command == "903"
+    z = client("gz", server=s, caps=["sasl"], source_address="127.0.0.4")
+    assert z.authenticate("alice", PW).command == "903"
+    w = client("gw", server=s, caps=["sasl"], source_address="127.0.0.2")
     m = _wait_unthrottled(w, "alice", PW)
     assert m.command == "903", m
 

@@ -425,6 +425,46 @@ def test_backup_starts_a_fresh_chatd(srv, server, client, tmp_path):
     assert texts == ["remember me"], texts
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run chatd as another user")
+def test_backup_is_written_by_the_admin_not_by_chatd(server, client, tmp_path, tls_cert):
+    """Issue 19 item 11: with chatd running as an unprivileged user (nobody
+    here, chatd under the Debian package), `chatctl backup DIR` into a
+    directory only the admin may write works: chatd streams its hot backup
+    over the control socket and chatctl writes it (the daemon used to write
+    it itself and failed with "Permission denied"). The copy, owned by the
+    admin, starts a fresh chatd; chatd's temporary copy is gone."""
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+    base = tempfile.mkdtemp(prefix="chatd-nobody-")
+    try:
+        os.chmod(base, 0o755)
+        data, ctl = os.path.join(base, "data"), os.path.join(base, "ctl")
+        for d in (data, ctl):
+            os.mkdir(d, 0o700)
+            os.chown(d, nobody.pw_uid, nobody.pw_gid)
+        cert, key = os.path.join(base, "cert.pem"), os.path.join(base, "key.pem")
+        shutil.copy(tls_cert[0], cert)
+        shutil.copy(tls_cert[1], key)
+        for f in (cert, key):
+            os.chown(f, nobody.pw_uid, nobody.pw_gid)
+        srv = server(server={"data_dir": data, "user": "nobody"}, tls={"certificate": cert, "key": key},
+                     control={"socket": os.path.join(ctl, "control.sock")}, motd=None)
+        add_user(srv, "alice")
+        target = str(tmp_path / "admin-only" / "chatd-backup")
+        os.mkdir(str(tmp_path / "admin-only"), 0o700)  # chatd's user cannot write here
+        r = ok(srv, "backup", target)
+        assert "backup written to " + target in r.stdout, r.stdout
+        assert os.stat(target).st_uid == 0
+        assert os.path.isfile(os.path.join(target, "accounts.db"))
+        assert os.stat(os.path.join(target, "accounts.db")).st_uid == 0
+        assert not [f for f in os.listdir(data) if f.startswith("backup-stream-")]
+        assert "control" not in [f for f in os.listdir(target)]
+        fresh = server(server={"data_dir": target})
+        assert [u["name"] for u in as_json(fresh, "users", "list")] == ["alice"]
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def test_restore_is_offline(srv, tmp_path, client):
     add_user(srv, "alice")
     target = str(tmp_path / "bk")

@@ -61,6 +61,21 @@ TEST(Casemap, InvalidChannelNames) {
   CHECK_FALSE(IsValidChannelName(std::string("#a\0b", 4), 50));
 }
 
+// Issue 19: names that look like another or hide text are refused.
+TEST(Casemap, ChannelNamesWithoutControlsBidiOrInvisibles) {
+  const char* bad[] = {
+      "#\x01" "a",         "#a\tb",             "#a\x1b[31m",     "#a\x7f",           // C0, DEL
+      "#a\xc2\x85",       "#a\xc2\x9f",        "#soft\xc2\xad",                      // C1, soft hyphen
+      "#a\xe2\x80\xae",   "#a\xe2\x80\xaa",    "#a\xe2\x81\xa6",  "#a\xe2\x81\xa9",  // RLO, LRE, LRI, PDI
+      "#a\xe2\x80\x8e",   "#a\xe2\x80\x8f",    "#a\xd8\x9c",                        // LRM, RLM, ALM
+      "#a\xe2\x80\x8b",   "#a\xe2\x80\x8c",    "#a\xe2\x80\x8d",  "#a\xe2\x81\xa0",  // ZWSP, ZWNJ, ZWJ, WJ
+      "#a\xef\xbb\xbf",   "#a\xe1\xa0\x8e"};                                      // BOM, MVS
+  for (const char* c : bad) CHECK_TEXT(!IsValidChannelName(c, 50), c);
+  // Neighbours of the refused ranges stay valid.
+  const char* good[] = {"#a\xc2\xa0" "b", "#a\xe2\x80\x90", "#a\xe2\x80\xaf", "#\xd7\xa9\xd7\x9c"};
+  for (const char* c : good) CHECK_TEXT(IsValidChannelName(c, 50), c);
+}
+
 TEST(Casemap, ChannelNameLength) {
   CHECK(IsValidChannelName("#123456789", 10));
   CHECK_FALSE(IsValidChannelName("#1234567890", 10));

@@ -705,3 +705,62 @@ TEST(Config, FilesKeyErrors) {
                   ErrorOf(Minimal("[files]\nisupport = [\"FILEHOST\"]\n")).c_str());
   STRCMP_CONTAINS("test.conf:8: unknown key 'size' in [files]", ErrorOf(Minimal("[files]\nsize = 1\n")).c_str());
 }
+
+// Issue 19 (doc/security.md): the abuse limits' defaults, the sample's
+// values and that each can be set.
+TEST(Config, AbuseLimitsDefaultsSampleAndKeys) {
+  const chatd::Config d;
+  CHECK_EQUAL(3, d.auth_failures_before_throttle);
+  CHECK_EQUAL(10, d.auth_failures_per_ip);
+  CHECK_EQUAL(10, d.auth_throttle_s);
+  CHECK_EQUAL(30, d.registrations_per_ip);  // like Ergo: 30 per 10 minutes
+  CHECK_EQUAL(600, d.registration_window_s);
+  chat::Result<chatd::Config> sample = chatd::LoadConfig(SampleConfigPath());
+  CHECK_TRUE_TEXT(sample.ok(), sample.status().ToString().c_str());
+  CHECK_EQUAL(d.auth_failures_before_throttle, sample.value().auth_failures_before_throttle);
+  CHECK_EQUAL(d.auth_failures_per_ip, sample.value().auth_failures_per_ip);
+  CHECK_EQUAL(d.auth_throttle_s, sample.value().auth_throttle_s);
+  CHECK_EQUAL(d.registrations_per_ip, sample.value().registrations_per_ip);
+  CHECK_EQUAL(d.registration_window_s, sample.value().registration_window_s);
+  chat::Result<chatd::Config> r = chatd::ParseConfig(
+      std::string(kMinimal) +
+          "[accounts]\nmax_failures = 4\nmax_failures_per_ip = 20\nthrottle = 60\n"
+          "max_registrations_per_ip = 5\nregistration_window = 3600\n",
+      "/x/test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  CHECK_EQUAL(4, r.value().auth_failures_before_throttle);
+  CHECK_EQUAL(20, r.value().auth_failures_per_ip);
+  CHECK_EQUAL(60, r.value().auth_throttle_s);
+  CHECK_EQUAL(5, r.value().registrations_per_ip);
+  CHECK_EQUAL(3600, r.value().registration_window_s);
+  CHECK_FALSE(chatd::ParseConfig(std::string(kMinimal) + "[accounts]\nmax_registrations_per_ip = 0\n", "/x").ok());
+}
+
+// [tls] groups (issue 19 item 7): the EC groups by default, in the sample too.
+TEST(Config, TlsGroupsDefaultSampleAndKey) {
+  const chatd::Config d;
+  STRCMP_EQUAL("X25519:P-256:P-384", d.tls_groups.c_str());
+  chat::Result<chatd::Config> sample = chatd::LoadConfig(SampleConfigPath());
+  CHECK_TRUE_TEXT(sample.ok(), sample.status().ToString().c_str());
+  STRCMP_EQUAL(d.tls_groups.c_str(), sample.value().tls_groups.c_str());
+  chat::Result<chatd::Config> r =
+      chatd::ParseConfig(std::string(kMinimal) + "[tls]\ngroups = \"P-384\"\n", "/x/test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  STRCMP_EQUAL("P-384", r.value().tls_groups.c_str());
+}
+
+// [history] guest_max_messages and guest_retention (issue 19 item 9).
+TEST(Config, GuestHistoryLimits) {
+  const chatd::Config d;
+  CHECK_EQUAL(1000u, d.guest_max_messages);
+  CHECK_EQUAL(600, d.guest_retention_s);
+  chat::Result<chatd::Config> sample = chatd::LoadConfig(SampleConfigPath());
+  CHECK_TRUE_TEXT(sample.ok(), sample.status().ToString().c_str());
+  CHECK_EQUAL(d.guest_max_messages, sample.value().guest_max_messages);
+  CHECK_EQUAL(d.guest_retention_s, sample.value().guest_retention_s);
+  chat::Result<chatd::Config> r = chatd::ParseConfig(
+      std::string(kMinimal) + "[history]\nguest_max_messages = 0\nguest_retention = 0\n", "/x/test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  CHECK_EQUAL(0u, r.value().guest_max_messages);
+  CHECK_EQUAL(0, r.value().guest_retention_s);
+}

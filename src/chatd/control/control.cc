@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 
@@ -108,15 +109,16 @@ bool PeerAllowed(int fd, const ucred& cred, const std::string& admin_group) {
   return false;
 }
 
-// A request as a log line: the command's words and arguments, the last
-// argument hidden when it is secret (a password). Log() escapes control
+// A request as a log line: the command's words and arguments, with the
+// arguments from index `hide_from` on replaced by "[hidden]" (a password,
+// or anything of a request that may hold one). Log() escapes control
 // characters.
-std::string Describe(const std::vector<std::string>& args, std::size_t words, bool secret) {
+std::string Describe(const std::vector<std::string>& args, std::size_t hide_from = SIZE_MAX) {
   std::string out;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (i != 0) out += ' ';
-    if (secret && i >= words && i + 1 == args.size()) {
-      out += "[hidden]";
+    if (i >= hide_from) {
+      out += "[" + std::to_string(args.size() - i) + " hidden]";
       break;
     }
     out += args[i];
@@ -178,7 +180,7 @@ void RunControlRequest(Server& server, const std::vector<std::string>& args, con
   const ControlCommand* best = nullptr;
   std::size_t best_words = 0;
   for (const auto* table : {&ControlUserCommands(), &ControlChannelCommands(), &ControlServerCommands(),
-                            &ControlFileCommands()}) {
+                            &ControlFileCommands(), &ControlBackupCommands()}) {
     for (const ControlCommand& cmd : *table) {
       std::vector<std::string> words;
       for (std::string_view w = cmd.words; !w.empty();) {
@@ -194,13 +196,23 @@ void RunControlRequest(Server& server, const std::vector<std::string>& args, con
     }
   }
   if (best == nullptr) {
-    LOG_NOTICE("control %s: unknown command: %s", who.c_str(), Describe(args, 1, false).c_str());
+    // A mistyped command may carry a password: only its first word is logged.
+    LOG_NOTICE("control %s: unknown command: %s", who.c_str(), Describe(args, 1).c_str());
     reply.Err(ctl::kErrUnknownCommand, "unknown command '" + args[0] + "': chatctl --help lists the commands");
     return;
   }
-  LOG_INFO("control %s: %s", who.c_str(), Describe(args, best_words, best->secret).c_str());
   std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(best_words), args.end());
-  if (rest.size() < best->min_args || rest.size() > best->max_args) {
+  const bool usage_ok = rest.size() >= best->min_args && rest.size() <= best->max_args;
+  // A secret command's password is its last argument; with the wrong
+  // number of arguments any of them may be it.
+  std::size_t hide_from = SIZE_MAX;
+  if (best->secret) hide_from = usage_ok ? args.size() - 1 : best_words;
+  if (best->quiet) {
+    LOG_DEBUG("control %s: %s", who.c_str(), Describe(args, hide_from).c_str());
+  } else {
+    LOG_INFO("control %s: %s", who.c_str(), Describe(args, hide_from).c_str());
+  }
+  if (!usage_ok) {
     reply.Err(ctl::kErrUsage, std::string("usage: ") + best->words + (*best->usage ? " " : "") + best->usage);
     return;
   }

@@ -60,12 +60,14 @@ struct ControlCommand {
   bool secret;            // the last argument is not logged (a password)
   const char* usage;      // argument synopsis for ERR usage, e.g. "NAME PASSWORD"
   ControlHandler handler;
+  bool quiet = false;     // logged at debug level (a backup stream's many reads)
 };
 
 const std::vector<ControlCommand>& ControlUserCommands();     // control_users.cc
 const std::vector<ControlCommand>& ControlChannelCommands();  // control_channels.cc
 const std::vector<ControlCommand>& ControlServerCommands();   // control_server.cc
 const std::vector<ControlCommand>& ControlFileCommands();     // control_files.cc
+const std::vector<ControlCommand>& ControlBackupCommands();   // control_backup.cc
 
 // Runs one decoded request: finds the command whose words start `args`
 // (longest match), checks the argument count and calls its handler.

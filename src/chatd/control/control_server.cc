@@ -162,7 +162,7 @@ void HandleReload(Server& server, const std::vector<std::string>&, ControlReply&
   bool tls = false;
   for (const auto& l : server.config().listen) tls = tls || l.tls;
   if (tls) {
-    auto ctx = TlsContext::Create(next.tls_certificate, next.tls_key);
+    auto ctx = TlsContext::Create(next.tls_certificate, next.tls_key, next.tls_groups);
     if (!ctx.ok()) {
       reply.Err(ctl::kErrFailed, "not reloaded, the running configuration stays: " + ctx.status().message());
       return;

@@ -424,6 +424,8 @@ void Loader::Tls(const toml::table& t, Config* cfg) {
       (void)GetString(node, "tls.certificate", &cfg->tls_certificate);
     } else if (k == "key") {
       (void)GetString(node, "tls.key", &cfg->tls_key);
+    } else if (k == "groups") {
+      (void)GetString(node, "tls.groups", &cfg->tls_groups);
     } else {
       UnknownKey(key, node, "[tls]");
     }
@@ -571,8 +573,14 @@ void Loader::Accounts(const toml::table& t, Config* cfg) {
       (void)GetBool(node, "accounts.guests_register_channels", &cfg->guests_register_channels);
     } else if (k == "max_failures") {
       (void)GetNumber(node, "accounts.max_failures", 1, 1000, &cfg->auth_failures_before_throttle);
+    } else if (k == "max_failures_per_ip") {
+      (void)GetNumber(node, "accounts.max_failures_per_ip", 1, 100000, &cfg->auth_failures_per_ip);
     } else if (k == "throttle") {
       (void)GetNumber(node, "accounts.throttle", 1, 86400, &cfg->auth_throttle_s);
+    } else if (k == "max_registrations_per_ip") {
+      (void)GetNumber(node, "accounts.max_registrations_per_ip", 1, 1000000, &cfg->registrations_per_ip);
+    } else if (k == "registration_window") {
+      (void)GetNumber(node, "accounts.registration_window", 1, 604800, &cfg->registration_window_s);
     } else if (k == "admins") {
       (void)GetStringArray(node, "accounts.admins", &cfg->admins);
     } else if (k == "multiclient") {
@@ -592,6 +600,10 @@ void Loader::History(const toml::table& t, Config* cfg) {
       (void)GetNumber(node, "history.max_age_days", 0, 36500, &cfg->history_max_age_days);
     } else if (k == "max_messages") {
       (void)GetNumber(node, "history.max_messages", 0, int64_t{1} << 40, &cfg->history_max_per_target);
+    } else if (k == "guest_retention") {
+      (void)GetNumber(node, "history.guest_retention", 0, 86400, &cfg->guest_retention_s);
+    } else if (k == "guest_max_messages") {
+      (void)GetNumber(node, "history.guest_max_messages", 0, 1000000, &cfg->guest_max_messages);
     } else if (k == "chathistory_limit") {
       (void)GetNumber(node, "history.chathistory_limit", 1, 10000, &cfg->chathistory_limit);
     } else {

@@ -77,6 +77,7 @@ struct Config {
   // [tls]: required when any listener has tls = true
   std::string tls_certificate;  // certificate: PEM chain, leaf first
   std::string tls_key;          // key: PEM private key
+  std::string tls_groups = "X25519:P-256:P-384";  // groups: key exchange groups (OpenSSL list)
 
   // [limits]
   std::size_t max_clients = 1024;       // max_clients
@@ -104,6 +105,7 @@ struct Config {
   std::vector<Cidr> flood_exempt;       // exempt: e.g. ["127.0.0.1", "::1"]
 
   // [store]: the Berkeley DB environment in data_dir (doc/storage.md)
+  bool recreate_missing_db = false;     // command line only: chatd --recreate-missing-db
   bool sync_on_commit = false;          // sync: "commit" (fsync every commit) or "interval"
   int sync_interval_ms = 1000;          // sync_interval_ms: log fsync period with "interval"
   int checkpoint_interval_s = 300;      // checkpoint_interval: seconds between checkpoints
@@ -113,8 +115,11 @@ struct Config {
   bool email_required = false;          // email_required
   uint32_t scram_iterations = 4096;     // scram_iterations: PBKDF2 rounds for new verifiers
   bool guests_register_channels = false;  // guests_register_channels: may guests own channels
-  int auth_failures_before_throttle = 3;  // max_failures: failed logins per IP/account before a pause
-  int auth_throttle_s = 10;             // throttle: seconds a throttled IP/account must wait
+  int auth_failures_before_throttle = 3;  // max_failures: failed logins per (IP, account) before a pause
+  int auth_failures_per_ip = 10;        // max_failures_per_ip: failed logins per IP (any account) before a pause
+  int auth_throttle_s = 10;             // throttle: the counting window and pause (seconds)
+  int registrations_per_ip = 30;        // max_registrations_per_ip: REGISTERs per IP per window
+  int registration_window_s = 600;      // registration_window: that window (seconds)
   std::vector<std::string> admins;      // admins: accounts with the admin role (besides stored roles)
   bool multiclient = true;              // multiclient: connections of one account share one user
 
@@ -122,6 +127,8 @@ struct Config {
   bool history_enabled = true;          // enabled: store messages (CHATHISTORY needs it)
   int64_t history_max_age_days = 0;     // max_age_days: 0 keeps forever
   uint64_t history_max_per_target = 0;  // max_messages: per channel or conversation, 0 = no cap
+  uint32_t guest_max_messages = 1000;   // guest_max_messages: DMs stored per guest connection
+  int guest_retention_s = 600;          // guest_retention: seconds a gone guest's DMs are kept (0: none)
   uint32_t chathistory_limit = 100;     // chathistory_limit: most messages one CHATHISTORY returns
 
   // [control]: the admin socket chatctl talks to (doc/control.md)

@@ -36,6 +36,12 @@ constexpr int64_t kCoalesceUs = 1000;
 // pass rarely reallocate.
 constexpr std::size_t kFirstQueueBytes = 1024;
 
+int64_t MonotonicUs() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1000000 + now.tv_nsec / 1000;
+}
+
 }  // namespace
 
 std::set<Conn*> Conn::lingering_;
@@ -137,6 +143,7 @@ void Conn::CloseAfterFlush() {
   handler_ = nullptr;
   stream_ = nullptr;
   closing_ = true;
+  close_deadline_us_ = MonotonicUs() + int64_t{limits_.flush_timeout_s} * 1000000;
   lingering_.insert(this);
   UpdateInterest();  // stop reading
   MarkDirty();       // the pass flushes what is queued, then deletes this
@@ -206,9 +213,7 @@ void Conn::FlushPassCb(evutil_socket_t, short what, void*) noexcept {
   // occasional big pass, and every small one (replies, small rooms), is
   // written at once (like Nagle, with a 1 ms bound instead of an ACK wait).
   if (dirty_list_.size() >= kCoalesceMinConns) {
-    timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    const int64_t now_us = int64_t{now.tv_sec} * 1000000 + now.tv_nsec / 1000;
+    const int64_t now_us = MonotonicUs();
     const int64_t since_us = now_us - last_big_flush_us_;
     if (!(what & EV_TIMEOUT) && since_us < kCoalesceUs) {
       timeval rest{0, static_cast<suseconds_t>(kCoalesceUs - since_us)};
@@ -366,11 +371,15 @@ void Conn::UpdateInterest() {
   if (!lost_ && ((!closing_ && !paused_) || write_wants_read_ || half_closed_)) want |= EV_READ;
   if (!lost_ && (want_write_ || read_wants_write_)) want |= EV_WRITE;
   const bool timed = closing_ && want != 0;
-  if (want == watching_ && timed == timed_) return;
+  // A timed event is re-added every time: a persistent event's timeout
+  // restarts whenever it fires, and the deadline must not move with each
+  // byte a slow peer sends (a TLS handshake trickled in byte by byte).
+  if (want == watching_ && timed == timed_ && !timed) return;
   event_base* base = event_get_base(ev_);
   event_del(ev_);
   event_assign(ev_, base, fd_, static_cast<short>(want | EV_PERSIST), &Conn::IoCb, this);
-  timeval flush_timeout{limits_.flush_timeout_s, 0};
+  const int64_t left_us = std::max<int64_t>(close_deadline_us_ - MonotonicUs(), 0);
+  timeval flush_timeout{static_cast<time_t>(left_us / 1000000), static_cast<suseconds_t>(left_us % 1000000)};
   if (want != 0) event_add(ev_, timed ? &flush_timeout : nullptr);
   watching_ = want;
   timed_ = timed;
@@ -378,6 +387,7 @@ void Conn::UpdateInterest() {
 
 void Conn::IoCb(evutil_socket_t, short what, void* arg) noexcept {
   auto* self = static_cast<Conn*>(arg);
+  if (self->closing_ && MonotonicUs() >= self->close_deadline_us_) what |= EV_TIMEOUT;
   if (what & EV_TIMEOUT) {  // only a closing connection's flush is timed: a slow reader
     self->lost_ = true;
     if (!self->dirty_) delete self;  // else the pass deletes it

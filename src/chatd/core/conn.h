@@ -30,7 +30,7 @@ namespace chatd {
 struct ConnLimits {
   std::size_t recvq_bytes;   // unprocessed input allowed before "RecvQ exceeded"
   std::size_t sendq_bytes;   // queued output allowed before "SendQ exceeded"
-  int flush_timeout_s = 5;   // how long CloseAfterFlush waits for a slow reader
+  int flush_timeout_s = 5;   // how long CloseAfterFlush waits for a slow reader (fixed deadline)
 };
 
 class Conn final : public Peer {
@@ -121,6 +121,7 @@ class Conn final : public Peer {
   event* ev_;           // the socket's one event; its flags follow UpdateInterest
   short watching_ = 0;  // EV_READ / EV_WRITE as registered in ev_
   bool timed_ = false;  // ev_ registered with the flush timeout
+  int64_t close_deadline_us_ = 0;  // CLOCK_MONOTONIC; a closing Conn is freed by then
   bool lost_ = false;        // unusable; handler told or about to be
   bool reported_ = false;    // OnPeerLost called
   bool closing_ = false;     // owned by itself, flushing

@@ -19,10 +19,11 @@ namespace {
 
 void Usage(FILE* out) {
   fprintf(out,
-          "usage: chatd [--config FILE] [--foreground] [--check-config] [--version]\n"
+          "usage: chatd [--config FILE] [--foreground] [--check-config] [--recreate-missing-db] [--version]\n"
           "  -c, --config FILE   configuration file (default %s/chatd/chatd.conf)\n"
           "  -f, --foreground    do not detach (for systemd and development); default: run as a daemon\n"
           "  -n, --check-config  check the configuration, print errors as file:line: message, exit\n"
+          "      --recreate-missing-db  create accounts.db / channels.db empty when missing from data_dir\n"
           "  -V, --version       print the version and exit\n",
           SYSCONFDIR);
 }
@@ -68,6 +69,11 @@ int Serve(chatd::Config config, bool foreground, chatd::LogLevel level) {
       chatd::RemovePidFile();
       return 1;
     }
+    if (geteuid() == 0 && config.user.empty()) {
+      LOG_WARNING("*** running as root: [server] user is empty, so chatd keeps root privileges while it "
+                  "parses untrusted input from the network; set user = \"chatd\" in %s ***",
+                  config.path.c_str());
+    }
     const std::string log_target = config.log_target, log_facility = config.log_facility;
     chatd::Server server(std::move(config));
     s = server.Start();
@@ -101,11 +107,13 @@ int Serve(chatd::Config config, bool foreground, chatd::LogLevel level) {
 
 int main(int argc, char** argv) {
   std::string config_path = std::string(SYSCONFDIR) + "/chatd/chatd.conf";
-  bool foreground = false, check_only = false;
+  bool foreground = false, check_only = false, recreate_missing_db = false;
+  constexpr int kRecreateMissingDb = 256;  // long option only
   static const option kOptions[] = {
       {"config", required_argument, nullptr, 'c'},   {"foreground", no_argument, nullptr, 'f'},
       {"check-config", no_argument, nullptr, 'n'},   {"version", no_argument, nullptr, 'V'},
-      {"help", no_argument, nullptr, 'h'},           {nullptr, 0, nullptr, 0},
+      {"help", no_argument, nullptr, 'h'},           {"recreate-missing-db", no_argument, nullptr, kRecreateMissingDb},
+      {nullptr, 0, nullptr, 0},
   };
   int opt;
   while ((opt = getopt_long(argc, argv, "c:fnVh", kOptions, nullptr)) != -1) {
@@ -115,6 +123,7 @@ int main(int argc, char** argv) {
       case 'n': check_only = true; break;
       case 'V': printf("chatd %s\n", PACKAGE_VERSION); return 0;
       case 'h': Usage(stdout); return 0;
+      case kRecreateMissingDb: recreate_missing_db = true; break;
       default: Usage(stderr); return 2;
     }
   }
@@ -129,6 +138,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   chatd::Config config = std::move(loaded).value();
+  config.recreate_missing_db = recreate_missing_db;
   if (check_only) {
     printf("%s: configuration OK\n", config_path.c_str());
     return 0;

@@ -5,6 +5,7 @@
 #define CHATD_PEER_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -43,7 +44,16 @@ class StreamHandler {
 
 class Peer {
  public:
-  virtual ~Peer() = default;
+  // Runs the SetOnClosed hook: the socket is closed by now (a Conn closes it
+  // in its own destructor, which runs first).
+  virtual ~Peer() {
+    if (on_closed_) on_closed_();
+  }
+  // Sets what runs once when this peer is destroyed, i.e. when its socket
+  // is closed, which for a closing connection is after its last flush.
+  // chatd's connection counts (max_clients, max_per_ip) use it, so that a
+  // socket counts from accept() to close(), not just while it has a Client.
+  void SetOnClosed(std::function<void()> fn) { on_closed_ = std::move(fn); }
   virtual void SetHandler(PeerHandler* handler) = 0;
   // Queues bytes for sending. If the queue passes the SendQ limit the peer is
   // lost: OnPeerLost("SendQ exceeded") follows later, from the loop.
@@ -57,6 +67,9 @@ class Peer {
   // Remote address as text ("127.0.0.1", "2001:db8::1"); v4-mapped v6 shown as v4.
   virtual const std::string& address() const = 0;
   virtual bool is_tls() const = 0;
+
+ private:
+  std::function<void()> on_closed_;
 };
 
 }  // namespace chatd

@@ -48,6 +48,8 @@ Server::~Server() {
   http_.reset();    // handlers may hold work in the worker: connections first
   worker_.reset();  // lets queued jobs finish
   clients_.clear();
+  for (const auto& [when, key] : guest_history_expiry_) DeleteGuestHistory(key);  // due or not: they go now
+  guest_history_expiry_.clear();
   store_.reset();  // checkpoints and closes the environment
   dead_.clear();
   listeners_.clear();
@@ -64,11 +66,13 @@ chat::Status Server::Start(std::unique_ptr<Store> store) {
   if (persistent) {
     StoreOptions opts;
     opts.sync_on_commit = config_.sync_on_commit;
+    opts.recreate_missing = config_.recreate_missing_db;
     auto opened = OpenBdbStore(config_.data_dir, opts);
     if (!opened.ok()) return opened.status();
     store = std::move(opened).value();
   }
   store_ = std::move(store);
+  ApplyLimits();
   Conn::SetBeforeWrite(&Server::WriteLogCb, this);
   chat::Status secret = LoadSecret(persistent);
   if (!secret.ok()) return secret;
@@ -77,7 +81,7 @@ chat::Status Server::Start(std::unique_ptr<Store> store) {
   bool need_tls = std::any_of(config_.listen.begin(), config_.listen.end(),
                               [](const ListenConfig& l) { return l.tls; });
   if (need_tls) {
-    auto tls = TlsContext::Create(config_.tls_certificate, config_.tls_key);
+    auto tls = TlsContext::Create(config_.tls_certificate, config_.tls_key, config_.tls_groups);
     if (!tls.ok()) return tls.status();
     tls_ = std::move(tls).value();
   }
@@ -161,10 +165,11 @@ void Server::Reload() {
   next.data_dir = config_.data_dir;
   next.control_socket = config_.control_socket;
   if (tls_ != nullptr) {
-    chat::Status s = tls_->Reload(next.tls_certificate, next.tls_key);
+    chat::Status s = tls_->Reload(next.tls_certificate, next.tls_key, next.tls_groups);
     if (!s.ok()) LOG_ERROR("reload: %s; keeping the old certificate", s.ToString().c_str());
   }
   config_ = std::move(next);
+  ApplyLimits();
   LoadMotd();
   BuildIsupport();
   LOG_NOTICE("configuration reloaded from %s", config_.path.c_str());
@@ -290,14 +295,21 @@ void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, const ListenCon
 
 Client* Server::AddClient(std::unique_ptr<Peer> peer, bool flood_exempt) {
   uint64_t id = NextId();
+  // The socket counts until it is closed, which for a client that quit is
+  // after its last flush (a TLS handshake that never finishes included).
+  const std::size_t from_ip = ++per_ip_[peer->address()];
+  ++open_sockets_;
+  peer->SetOnClosed([this, address = peer->address()] {
+    --open_sockets_;
+    auto ip = per_ip_.find(address);
+    if (ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
+  });
   auto client = std::make_unique<Client>(this, id, std::move(peer), flood_exempt);
   Client* c = client.get();
   clients_.emplace(id, std::move(client));
-  std::size_t& from_ip = per_ip_[c->address()];
-  ++from_ip;
   LOG_INFO("client %llu [%s] connected%s", static_cast<unsigned long long>(id), c->address().c_str(),
            c->is_tls() ? " (TLS)" : "");
-  if (clients_.size() > config_.max_clients) {
+  if (open_sockets_ > config_.max_clients) {
     c->Quit("Server is full");
   } else if (from_ip > config_.max_per_ip) {
     c->Quit("Too many connections from your address");
@@ -354,8 +366,15 @@ void Server::RemoveClient(Client* c) {
   }
   c->channels_.clear();
   for (const auto& folded : std::set<std::string>(c->monitoring_)) Unmonitor(c, folded);
-  auto ip = per_ip_.find(c->address());
-  if (ip != per_ip_.end() && --ip->second == 0) per_ip_.erase(ip);
+  if (c->guest_dm_stored_ > 0) {
+    // Kept a short while (a sender's outbox resend still finds its
+    // original), then deleted by TickCb.
+    if (config_.guest_retention_s == 0) {
+      DeleteGuestHistory(c->guest_key());
+    } else {
+      guest_history_expiry_.emplace_back(time(nullptr) + config_.guest_retention_s, c->guest_key());
+    }
+  }
   auto it = clients_.find(c->id());
   if (it != clients_.end()) {
     if (c->registered()) --registered_count_;
@@ -364,6 +383,22 @@ void Server::RemoveClient(Client* c) {
     clients_.erase(it);
     event_active(reap_, 0, 0);
   }
+}
+
+void Server::DeleteGuestHistory(const std::string& guest_key) {
+  // Nobody can name this guest again (its key is per connection), so its
+  // private conversations could never be read: they go with it.
+  if (store_ == nullptr) return;
+  auto keys = store_->DirectTargetsOf(guest_key);
+  chat::Status s = keys.status();
+  if (keys.ok()) {
+    for (const std::string& key : keys.value()) {
+      s = store_->DeleteHistory(key);
+      if (!s.ok() && s.code() != chat::Status::Code::kNotFound) break;
+      s = chat::Status::OK();
+    }
+  }
+  if (!s.ok()) LOG_ERROR("deleting the private history of guest %s: %s", guest_key.c_str(), s.ToString().c_str());
 }
 
 void Server::NoteRegistered() {
@@ -404,31 +439,33 @@ void Server::DeleteChannelIfEmpty(Channel* ch) {
   channels_.erase(Fold(ch->name()));
 }
 
+void Server::ApplyLimits() {
+  const Config& c = config_;
+  auth_pair_failures_.SetLimits(c.auth_failures_before_throttle, c.auth_throttle_s, c.auth_throttle_s);
+  auth_ip_failures_.SetLimits(c.auth_failures_per_ip, c.auth_throttle_s, c.auth_throttle_s);
+  registrations_.SetLimits(c.registrations_per_ip, c.registration_window_s, 0);
+}
+
+int Server::RegisterWait(const std::string& address) const {
+  return static_cast<int>(registrations_.Wait(address, time(nullptr)));
+}
+
+void Server::NoteRegistration(const std::string& address) { registrations_.Note(address, time(nullptr)); }
+
 int Server::AuthWait(const std::string& address, const std::string& account) const {
-  time_t now = time(nullptr);
-  int wait = 0;
-  for (const std::string& key : {"ip:" + address, "acct:" + Fold(account)}) {
-    auto it = auth_failures_.find(key);
-    if (it != auth_failures_.end() && it->second.until > now) {
-      wait = std::max(wait, static_cast<int>(it->second.until - now));
-    }
-  }
-  return wait;
+  const int64_t now = time(nullptr);
+  return static_cast<int>(std::max(auth_pair_failures_.Wait(address + " " + Fold(account), now),
+                                   auth_ip_failures_.Wait(address, now)));
 }
 
 void Server::NoteAuthFailure(const std::string& address, const std::string& account) {
-  time_t now = time(nullptr);
-  for (const std::string& key : {"ip:" + address, "acct:" + Fold(account)}) {
-    if (key == "acct:") continue;
-    AuthFailures& f = auth_failures_[key];
-    if (f.until != 0 && f.until <= now) f = AuthFailures{};  // an old throttle expired
-    if (++f.count >= config_.auth_failures_before_throttle) f.until = now + config_.auth_throttle_s;
-  }
+  const int64_t now = time(nullptr);
+  if (!account.empty()) auth_pair_failures_.Note(address + " " + Fold(account), now);
+  auth_ip_failures_.Note(address, now);
 }
 
 void Server::NoteAuthSuccess(const std::string& address, const std::string& account) {
-  auth_failures_.erase("ip:" + address);
-  auth_failures_.erase("acct:" + Fold(account));
+  auth_pair_failures_.Forget(address + " " + Fold(account));
 }
 
 void Server::WriteLogCb(void* arg) noexcept {
@@ -530,6 +567,11 @@ std::string Server::NewMsgid() {
 void Server::TickCb(evutil_socket_t, short, void* arg) noexcept {
   auto* self = static_cast<Server*>(arg);
   time_t now = time(nullptr);
+  auto& expiry = self->guest_history_expiry_;
+  while (!expiry.empty() && expiry.front().first <= now) {
+    self->DeleteGuestHistory(expiry.front().second);
+    expiry.pop_front();
+  }
   std::vector<Client*> all;
   all.reserve(self->clients_.size());
   for (auto& [id, c] : self->clients_) all.push_back(c.get());

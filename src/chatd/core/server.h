@@ -17,6 +17,7 @@
 
 #include "chatd/core/config.h"
 #include "chatd/store/store.h"
+#include "libchat/rate_limit.h"
 #include "libchat/status.h"
 
 namespace chatd {
@@ -83,8 +84,8 @@ class Server {
   // Points c's nick in the index at `to` instead (the promotion of a user's
   // next session, irc/client.h); `to` must already carry the same nick.
   void MoveNick(Client* from, Client* to);
-  // Forgets c: nick index, channels (no messages), monitors, account index;
-  // schedules deletion.
+  // Forgets c: nick index, channels (no messages), monitors, account index,
+  // a guest's private history (DeleteGuestHistory); schedules deletion.
   void RemoveClient(Client* c);
   const std::unordered_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
   // Running counts, kept as clients register, change +i and leave, so that
@@ -127,11 +128,21 @@ class Server {
   // deletes it and its history from the store.
   void DropChannel(Channel* ch, const std::string& reason);
 
-  // ---- login throttling (per address and per account)
-  // Seconds the address or account must still wait, 0 when not throttled.
+  // ---- login throttling (doc/security.md): failed logins are counted per
+  // (address, account) pair ([accounts] max_failures) and per address
+  // (max_failures_per_ip) within `throttle` seconds. There is no lock per
+  // account alone, so guesses from elsewhere never lock the owner out, and a
+  // success forgets only its own pair's failures, never the address's.
+  // Seconds the pair or the address must still wait, 0 when not throttled.
   int AuthWait(const std::string& address, const std::string& account) const;
+  // `account` may be "" (a malformed attempt): counted for the address only.
   void NoteAuthFailure(const std::string& address, const std::string& account);
   void NoteAuthSuccess(const std::string& address, const std::string& account);
+  // REGISTER per address ([accounts] max_registrations_per_ip within
+  // registration_window seconds): seconds `address` must still wait, 0 when
+  // it may register; NoteRegistration counts one account created.
+  int RegisterWait(const std::string& address) const;
+  void NoteRegistration(const std::string& address);
 
   // ---- WHOWAS (RFC 2812 §3.6.3), newest first
   void RememberNick(const Client* c);
@@ -162,6 +173,12 @@ class Server {
  private:
   void LoadMotd();
   chat::Status LoadChannels();
+  // Deletes every direct-message conversation of `guest_key` (a guest's
+  // Identity); failures are logged.
+  void DeleteGuestHistory(const std::string& guest_key);
+  // Guests gone with stored DMs: (when to delete, guest key), oldest first;
+  // run by TickCb, the rest at shutdown ([history] guest_retention).
+  std::deque<std::pair<time_t, std::string>> guest_history_expiry_;
   static void UpkeepCb(evutil_socket_t, short, void* arg) noexcept;
   // Conn's before-write hook: Store::WriteLog, failures logged once per outage.
   static void WriteLogCb(void* arg) noexcept;
@@ -180,11 +197,12 @@ class Server {
   chat::Status LoadSecret(bool persistent);
   int64_t last_flush_ms_ = 0, last_checkpoint_ms_ = 0, last_prune_ms_ = 0;
   bool write_log_failing_ = false;
-  struct AuthFailures {
-    int count = 0;
-    time_t until = 0;  // throttled until (Unix seconds)
-  };
-  std::unordered_map<std::string, AuthFailures> auth_failures_;  // "ip:<addr>" / "acct:<folded>"
+  // Keyed "<addr> <folded account>" and "<addr>"; limits set by ApplyLimits.
+  chat::RateLimiter auth_pair_failures_{3, 10, 10};
+  chat::RateLimiter auth_ip_failures_{10, 10, 10};
+  chat::RateLimiter registrations_{30, 600, 0};  // keyed by address
+  // Copies the reloadable [accounts] limits into the rate limiters.
+  void ApplyLimits();
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<event*> events_;  // tick + signals, freed at exit
   event* reap_ = nullptr;
@@ -200,7 +218,10 @@ class Server {
   std::map<std::string, std::unique_ptr<Channel>> channels_;
   std::deque<WhowasEntry> whowas_;
   std::unordered_map<std::string, std::vector<Client*>> monitors_;  // folded nick -> watchers
+  // Open sockets per address and in all (max_per_ip, max_clients): from
+  // accept() to close(), kept by the peers' SetOnClosed hooks.
   std::unordered_map<std::string, std::size_t> per_ip_;
+  std::size_t open_sockets_ = 0;
   std::size_t max_registered_ = 0;
   std::size_t registered_count_ = 0;  // clients_ with registered()
   std::size_t invisible_count_ = 0;   // clients_ with invisible()

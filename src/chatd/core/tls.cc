@@ -74,7 +74,8 @@ chat::Status CheckReadable(const std::string& path, const char* what) {
 }  // namespace
 
 chat::Result<std::unique_ptr<TlsContext>> TlsContext::Create(const std::string& cert_file,
-                                                             const std::string& key_file) {
+                                                             const std::string& key_file,
+                                                             const std::string& groups) {
   ERR_clear_error();
   chat::Status s = CheckReadable(cert_file, "certificate");
   if (!s.ok()) return s;
@@ -88,6 +89,9 @@ chat::Result<std::unique_ptr<TlsContext>> TlsContext::Create(const std::string& 
       SSL_CTX_set_cipher_list(ctx.get(), kTls12Ciphers) != 1 ||
       SSL_CTX_set_ciphersuites(ctx.get(), kTls13Ciphersuites) != 1) {
     return chat::Status::InvalidArgument("cannot set TLS protocol/ciphers" + OpenSslErrors());
+  }
+  if (SSL_CTX_set1_groups_list(ctx.get(), groups.c_str()) != 1) {
+    return chat::Status::InvalidArgument("[tls] groups: cannot use \"" + groups + "\"" + OpenSslErrors());
   }
   // SSL_OP_NO_RENEGOTIATION refuses renegotiation in both directions.
   SSL_CTX_set_options(ctx.get(), SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION |
@@ -133,8 +137,9 @@ chat::Result<std::unique_ptr<TlsContext>> TlsContext::Create(const std::string& 
   return std::unique_ptr<TlsContext>(new TlsContext(ctx.release()));
 }
 
-chat::Status TlsContext::Reload(const std::string& cert_file, const std::string& key_file) {
-  chat::Result<std::unique_ptr<TlsContext>> fresh = Create(cert_file, key_file);
+chat::Status TlsContext::Reload(const std::string& cert_file, const std::string& key_file,
+                               const std::string& groups) {
+  chat::Result<std::unique_ptr<TlsContext>> fresh = Create(cert_file, key_file, groups);
   if (!fresh.ok()) return fresh.status();
   // Existing SSL objects hold their own reference to the old context.
   std::swap(ctx_, fresh.value()->ctx_);

@@ -24,16 +24,25 @@ class TlsContext {
   // suites are all AEAD); server cipher preference; no compression; no
   // renegotiation; server-side session cache; one TLS 1.3 session ticket
   // per handshake; record buffers released while idle.
+  // Key exchange only with `groups`, an OpenSSL groups list ("X25519:P-256",
+  // names as SSL_CTX_set1_groups_list takes them): by default the cheap EC
+  // groups, so that no client can make the server pay for ffdhe8192 (about
+  // 100 times the CPU of X25519 per handshake; doc/security.md).
   // Errors name the file and the problem: Status::IOError when a file is
   // missing or unreadable, Status::InvalidArgument when it holds no usable
-  // PEM certificate/key, or the key does not match the certificate. The
-  // OpenSSL error text is appended in parentheses.
+  // PEM certificate/key, the key does not match the certificate, or a group
+  // is unknown. The OpenSSL error text is appended in parentheses.
   static chat::Result<std::unique_ptr<TlsContext>> Create(const std::string& cert_file,
-                                                          const std::string& key_file);
+                                                          const std::string& key_file,
+                                                          const std::string& groups = kDefaultGroups);
 
   // Re-reads the files as Create does. On success new connections use the
   // new context; on error the current context stays and the error is returned.
-  chat::Status Reload(const std::string& cert_file, const std::string& key_file);
+  chat::Status Reload(const std::string& cert_file, const std::string& key_file,
+                      const std::string& groups = kDefaultGroups);
+
+  // [tls] groups' default.
+  static constexpr char kDefaultGroups[] = "X25519:P-256:P-384";
 
   // A new server-side SSL for one connection, in accept state. The caller
   // owns it (Conn::Create takes ownership).

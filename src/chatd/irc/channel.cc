@@ -106,6 +106,8 @@ bool Channel::RemoveFromRoster(std::string_view account) {
   return false;
 }
 
+bool Channel::HiddenFrom(const Client* c) const { return secret && !HasMember(c) && !c->admin(); }
+
 bool Channel::IsBanned(const Client* c) const {
   if (bans.empty()) return false;
   std::string full = c->prefix();

@@ -92,6 +92,9 @@ class Channel {
   std::set<std::string> invited;  // folded nicks invited while +i (cleared on join)
   // True when c's nick!user@host matches a ban mask.
   bool IsBanned(const Client* c) const;
+  // True when ch is secret (+s) and c is neither a member nor a server
+  // admin: commands then answer as for a channel that does not exist.
+  bool HiddenFrom(const Client* c) const;
 
  private:
   std::string name_;

@@ -161,6 +161,9 @@ class Client final : public PeerHandler {
   std::string guest_key_;
 
  public:  // state written by the command handlers (they are this class's logic, split by topic)
+  // Direct messages stored under guest_key_ ([history] guest_max_messages);
+  // when non-zero the server deletes those conversations as this client goes.
+  uint32_t guest_dm_stored_ = 0;
   std::string nick_;
   std::string user_;
   std::string host_;

@@ -126,7 +126,10 @@ static void SaslPlain(Server& server, Client& c, const std::string& payload) {
   }
   const AccountRecord& a = rec.value();
   sasl::ScramVerifier v{a.iterations, a.salt, a.stored_key, a.server_key};
-  if (a.disabled || !sasl::CheckPassword(v, cred.password)) return SaslFail(server, c, "bad password");
+  // The password is checked for a disabled account too: the same PBKDF2
+  // work, so the reply's timing doesn't tell disabled accounts apart.
+  const bool password_ok = sasl::CheckPassword(v, cred.password);
+  if (a.disabled || !password_ok) return SaslFail(server, c, a.disabled ? "account disabled" : "bad password");
   SaslReset(c);
   LogIn(server, c, a);
   c.Numeric(irc::RPL_SASLSUCCESS, {"SASL authentication successful"});
@@ -244,6 +247,10 @@ static void HandleRegister(Server& server, Client& c, const Message& msg) {
   }
   Client* holder = server.FindNick(account);
   if (holder != nullptr && holder != &c) return fail("ACCOUNT_EXISTS", "That name is in use");
+  if (int wait = server.RegisterWait(c.address()); wait > 0) {  // [accounts] max_registrations_per_ip
+    return fail("TEMPORARILY_UNAVAILABLE", "Too many accounts registered from your address; try again in " +
+                                               std::to_string(wait) + " seconds");
+  }
   sasl::ScramVerifier v = sasl::MakeVerifier(password, cfg.scram_iterations);
   AccountRecord rec;
   rec.name = account;
@@ -260,6 +267,7 @@ static void HandleRegister(Server& server, Client& c, const Message& msg) {
               c.address().c_str(), account.c_str(), s.ToString().c_str());
     return fail("TEMPORARILY_UNAVAILABLE", "Could not store the account, try again later");
   }
+  server.NoteRegistration(c.address());
   LOG_INFO("client %llu [%s] registered account %s", static_cast<unsigned long long>(c.id()),
            c.address().c_str(), account.c_str());
   c.ServerMessage("REGISTER", {"SUCCESS", account, "Account created"});

@@ -66,9 +66,17 @@ void JoinChannel(Server& server, Client& c, const std::string& name, const std::
   const std::string folded_account = irc::Fold(c.account());
   // Roster members of a registered channel are members: they pass +i/+k/+l.
   bool roster_member = !creating && ch->registered && c.logged_in() && ch->InRoster(c.account());
+  bool invited = !creating && (ch->invited.count(irc::Fold(c.nick())) != 0 ||
+                               (c.logged_in() && ch->invited_accounts.count(folded_account) != 0));
+  if (roster_member && !invited && ch->IsBanned(&c)) {
+    // Banned (by nick or host mask) while away: a ban is leaving for good,
+    // as when it is set on a present member (channel_modes.cc).
+    ch->RemoveFromRoster(c.account());
+    server.SaveChannel(ch);
+    c.Numeric(irc::ERR_BANNEDFROMCHAN, {ch->name(), "Cannot join channel (+b)"});
+    return;
+  }
   if (!creating && !roster_member) {
-    bool invited = ch->invited.count(irc::Fold(c.nick())) != 0 ||
-                   (c.logged_in() && ch->invited_accounts.count(folded_account) != 0);
     if (ch->invite_only && !invited) {
       c.Numeric(irc::ERR_INVITEONLYCHAN, {ch->name(), "Cannot join channel (+i)"});
       return;
@@ -168,17 +176,14 @@ static void HandlePart(Server& server, Client& c, const Message& msg) {
 
 static void HandleTopic(Server& server, Client& c, const Message& msg) {
   Channel* ch = server.FindChannel(msg.params[0]);
+  if (ch != nullptr && ch->HiddenFrom(&c)) ch = nullptr;  // +s: as if it did not exist (RFC 2811 §4.2.6)
   if (ch == nullptr) {
     c.Numeric(irc::ERR_NOSUCHCHANNEL, {msg.params[0], "No such channel"});
     return;
   }
   bool member = ch->HasMember(&c);
   if (msg.params.size() < 2) {
-    if (!member && ch->secret) {
-      c.Numeric(irc::ERR_NOTONCHANNEL, {ch->name(), "You're not on that channel"});
-    } else {
-      SendTopic(c, *ch);
-    }
+    SendTopic(c, *ch);
     return;
   }
   if (!member) {

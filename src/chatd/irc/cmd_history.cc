@@ -1,6 +1,7 @@
 // CHATHISTORY (IRCv3 draft/chathistory): LATEST, BEFORE, AFTER, AROUND,
 // BETWEEN and TARGETS over the store's history, replied in batches.
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 
@@ -36,13 +37,25 @@ static bool ParseRef(const std::string& text, HistoryBound* out) {
   return false;
 }
 
+int64_t PrivateHistoryStartMs(Server& server, const Client& c) {
+  if (!c.logged_in()) return 0;
+  auto rec = server.store()->GetAccount(c.account());
+  return rec.ok() ? rec.value().created_ms : INT64_MAX;
+}
+
+// May c read ch's history? Present members may; absent roster members
+// only while no ban matches them (a ban set while they were away, by nick
+// or host mask, shuts them out as JOIN would).
+static bool MayRead(const Channel& ch, const Client& c) {
+  return ch.HasMember(&c) || (c.logged_in() && ch.InRoster(c.account()) && !ch.IsBanned(&c));
+}
+
 // The conversation key of `target` for c, or "" when c may not read it.
 static std::string ResolveTarget(Server& server, const Client& c, const std::string& target) {
   if (irc::IsChannelName(target)) {
     Channel* ch = server.FindChannel(target);
     if (ch == nullptr) return "";
-    bool allowed = ch->HasMember(&c) || (c.logged_in() && ch->InRoster(c.account()));
-    return allowed ? irc::Fold(ch->name()) : "";
+    return MayRead(*ch, c) ? irc::Fold(ch->name()) : "";
   }
   if (!irc::IsValidNick(target, 64)) return "";
   // Offline people are found by account name; an absent guest's history is gone with it.
@@ -95,7 +108,7 @@ static void Targets(Server& server, Client& c, const Message& msg, uint32_t limi
   std::vector<std::string> keys;
   std::map<std::string, std::string> display;  // key -> name shown
   for (const auto& [folded, ch] : server.channels()) {
-    if (ch->HasMember(&c) || (c.logged_in() && ch->InRoster(c.account()))) {
+    if (MayRead(*ch, c)) {
       keys.push_back(folded);
       display[folded] = ch->name();
     }
@@ -128,7 +141,9 @@ static void Targets(Server& server, Client& c, const Message& msg, uint32_t limi
     return Fail(c, "MESSAGE_ERROR", {"TARGETS"}, "History is unavailable right now");
   }
   std::vector<Message> lines;
+  const int64_t since_ms = PrivateHistoryStartMs(server, c);
   for (const auto& t : found.value()) {
+    if (t.target[0] == '@' && t.latest_ms < since_ms) continue;  // only a former namesake's
     Message m;
     m.source = server.name();
     m.command = "CHATHISTORY";
@@ -184,8 +199,10 @@ static void HandleChathistory(Server& server, Client& c, const Message& msg) {
   if (q.target.empty()) return Fail(c, "INVALID_TARGET", {sub, target}, "No history you may read there");
   auto found = server.store()->QueryHistory(q);
   std::vector<Message> msgs;
+  const int64_t since_ms = q.target[0] == '@' ? PrivateHistoryStartMs(server, c) : 0;
   if (found.ok()) {
     for (const auto& r : found.value()) {
+      if (r.time_ms < since_ms) continue;  // a former account of the same name wrote it
       // Without draft/event-playback (not offered) only PRIVMSG and NOTICE are played back.
       if (r.command == "TAGMSG") continue;
       msgs.push_back(MessageFromHistory(r));

@@ -100,6 +100,13 @@ static std::string OutboxKey(const Client& c, const std::string& target) {
 static bool ReplayOutbox(Server& server, Client& c, const std::string& command, const std::string& target,
                          const std::string& label_key) {
   auto first = server.store()->FindByLabel(label_key);
+  if (first.ok() && first.value().time_ms < PrivateHistoryStartMs(server, c)) {
+    // Stored by a former account of the same name: never shown. The label
+    // stays taken, so the send fails as a store failure would.
+    c.StandardReply("FAIL", command, "TEMPORARILY_UNAVAILABLE", {target},
+                    "That label was used before; send with a new one");
+    return true;
+  }
   if (first.ok()) {
     if (c.has(kCapEchoMessage)) c.Send(MessageFromHistory(first.value()));
     return true;
@@ -121,6 +128,23 @@ static void Echo(Client& c, const Message& out, CapSet required) {
     Outgoing fan(out);
     c.front()->Deliver(fan, &c, required);
   }
+}
+
+// Stores a direct message unless a guest taking part has used up its
+// [history] guest_max_messages (then it is delivered unstored). Returns
+// false when the store failed (the sender was told).
+static bool StoreDirect(Server& server, Client& c, Client& to, const Message& out, int64_t now_ms,
+                        const std::string& label_key) {
+  const uint32_t cap = server.config().guest_max_messages;
+  Client* guests[2] = {c.logged_in() ? nullptr : &c, to.logged_in() || &to == &c ? nullptr : &to};
+  for (Client* g : guests) {
+    if (g != nullptr && g->guest_dm_stored_ >= cap) return true;
+  }
+  if (!StoreMessage(server, c, out, DirectKey(Identity(c), Identity(to)), now_ms, label_key)) return false;
+  for (Client* g : guests) {
+    if (g != nullptr) ++g->guest_dm_stored_;
+  }
+  return true;
 }
 
 static void Relay(Server& server, Client& c, const Message& msg) {
@@ -216,7 +240,7 @@ static void Relay(Server& server, Client& c, const Message& msg) {
         error(irc::ERR_NOSUCHNICK, {target, "No such nick/channel"});
         continue;
       }
-      if (!StoreMessage(server, c, out, DirectKey(Identity(c), Identity(*to)), now_ms, label_key)) continue;
+      if (!StoreDirect(server, c, *to, out, now_ms, label_key)) continue;
       Outgoing fan(out);
       // Every session of the receiver; when that is c's own user, c itself
       // only through its echo, or once without echo-message.

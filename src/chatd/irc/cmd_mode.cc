@@ -70,6 +70,9 @@ static void SendBanList(Client& c, const Channel& ch) {
 
 static void ChannelMode(Server& server, Client& c, const Message& msg) {
   Channel* ch = server.FindChannel(msg.params[0]);
+  // RFC 2811 §4.2.6: a secret channel is hidden from those outside it, so
+  // to them it answers as one that does not exist.
+  if (ch != nullptr && ch->HiddenFrom(&c)) ch = nullptr;
   if (ch == nullptr) {
     c.Numeric(irc::ERR_NOSUCHCHANNEL, {msg.params[0], "No such channel"});
     return;

@@ -65,6 +65,13 @@ bool ParseServerTime(std::string_view text, int64_t* ms);
 std::string Identity(const Client& c);
 // The store's key for a conversation between identities a and b (folded).
 std::string DirectKey(const std::string& a, const std::string& b);
+// The oldest stored message (Unix ms) c may be shown from a private
+// conversation or its outbox: the creation time of c's account, so that a
+// name deleted and registered again never reads its predecessor's messages
+// (doc/storage.md, "Accounts and their history"). 0 for guests and for
+// accounts from before created_ms was recorded; INT64_MAX when the account
+// can't be read.
+int64_t PrivateHistoryStartMs(Server& server, const Client& c);
 struct HistoryRecord;
 // A stored message rebuilt as its receivers saw it: client tags, time,
 // msgid, account, source, command, target (CHATHISTORY, outbox replays).

@@ -288,11 +288,16 @@ class Store {
 struct StoreOptions {
   bool sync_on_commit = false;  // true: every commit fsyncs the log (sync = "commit")
   uint32_t cache_mb = 16;
+  // Create accounts.db or channels.db afresh when missing from an existing
+  // environment (chatd --recreate-missing-db); by default that refuses to open.
+  bool recreate_missing = false;
 };
 
 // Opens (creating if needed) the Berkeley DB environment in `dir` with
 // recovery; DB_REGISTER detects a crashed previous process and runs
-// recovery. `dir` must exist. Errors name the path and the way out: IOError
+// recovery. `dir` must exist. In an existing environment (meta.db present)
+// a missing accounts.db or channels.db is Corruption naming the file and
+// the ways out, unless opts.recreate_missing. Errors name the path and the way out: IOError
 // for a missing, non-directory or unwritable dir ("chown it to the chatd
 // user"), Corruption for an environment or database that can't be recovered
 // or opened ("restore a backup with chatctl restore or move the directory

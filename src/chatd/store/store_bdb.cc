@@ -275,6 +275,20 @@ Status BdbStore::Open() {
     return Status::IOError("data_dir " + dir_ + " is not writable: chown it to the chatd user");
   }
 
+  // A lost file is not a fresh server: in an environment that exists
+  // (meta.db is there), a missing accounts.db or channels.db would
+  // otherwise be recreated empty, silently dropping every account or
+  // channel registration.
+  if (!opts_.recreate_missing && ::access((dir_ + "/meta.db").c_str(), F_OK) == 0) {
+    for (const char* file : {"accounts.db", "channels.db"}) {
+      if (::access((dir_ + "/" + file).c_str(), F_OK) != 0 && errno == ENOENT) {
+        return Status::Corruption(dir_ + "/" + file + " is missing from an existing database: restore it " +
+                                  "from a backup (chatctl restore), or start chatd once with " +
+                                  "--recreate-missing-db to create it empty (losing what it held)");
+      }
+    }
+  }
+
   int ret = db_env_create(&env_, 0);
   if (ret != 0) {
     env_ = nullptr;
