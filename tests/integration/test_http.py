@@ -373,7 +373,10 @@ def test_client_that_never_reads_stalls_nobody(hsrv, client):
         assert r.response()[0] == 200
         s.close()
     grown = vm_rss_kib(hsrv.proc.pid) - before
-    assert grown < 16 * 1024, "RSS grew %d KiB with three stalled downloads" % grown
+    # ASan keeps freed refill buffers in its quarantine: allow for it.
+    with open("/proc/%d/maps" % hsrv.proc.pid) as f:
+        limit = 64 * 1024 if "libasan" in f.read() else 16 * 1024
+    assert grown < limit, "RSS grew %d KiB with three stalled downloads" % grown
     for h in hogs:
         h.close()
 

@@ -94,11 +94,15 @@ Conn::Conn(event_base* base, evutil_socket_t fd, SSL* ssl, std::string address,
 
 void Conn::DestroyLingering() {
   while (!lingering_.empty()) delete *lingering_.begin();  // ~Conn erases it
-  dirty_list_.clear();
-  spare_buffers_.clear();
+  // Give the lists' storage back too (swap, not clear): nothing is left
+  // allocated after shutdown.
+  std::vector<Conn*>().swap(dirty_list_);
+  std::vector<Conn*>().swap(flushing_);
+  std::vector<std::string>().swap(spare_buffers_);
   if (flush_ev_ != nullptr) event_free(flush_ev_);
   flush_ev_ = nullptr;
-  drain_list_.clear();
+  std::vector<Conn*>().swap(drain_list_);
+  std::vector<Conn*>().swap(draining_);
   if (drain_ev_ != nullptr) event_free(drain_ev_);
   drain_ev_ = nullptr;
 }
