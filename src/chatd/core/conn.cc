@@ -420,6 +420,7 @@ void Conn::RunLines() {
 void Conn::Lose(const char* reason) {
   if (lost_) return;
   lost_ = true;
+  RunOnClosed();  // the other side is gone: the socket no longer counts
   reported_ = true;
   lost_reason_ = reason;
   DropOutput();
@@ -430,6 +431,7 @@ void Conn::Lose(const char* reason) {
 void Conn::LoseLater(const char* reason) {
   if (lost_) return;
   lost_ = true;
+  RunOnClosed();
   lost_reason_ = reason;
   DropOutput();
   UpdateInterest();
