@@ -525,6 +525,7 @@ void Conn::RunLines() {
 void Conn::Lose(const char* reason) {
   if (lost_) return;
   lost_ = true;
+  RunOnClosed();  // the other side is gone: the socket no longer counts
   reported_ = true;
   lost_reason_ = reason;
   DropOutput();
@@ -535,6 +536,7 @@ void Conn::Lose(const char* reason) {
 void Conn::LoseLater(const char* reason) {
   if (lost_) return;
   lost_ = true;
+  RunOnClosed();
   lost_reason_ = reason;
   DropOutput();
   UpdateInterest();

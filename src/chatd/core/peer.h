@@ -46,14 +46,25 @@ class Peer {
  public:
   // Runs the SetOnClosed hook: the socket is closed by now (a Conn closes it
   // in its own destructor, which runs first).
-  virtual ~Peer() {
-    if (on_closed_) on_closed_();
-  }
-  // Sets what runs once when this peer is destroyed, i.e. when its socket
-  // is closed, which for a closing connection is after its last flush.
-  // chatd's connection counts (max_clients, max_per_ip) use it, so that a
-  // socket counts from accept() to close(), not just while it has a Client.
+  virtual ~Peer() { RunOnClosed(); }
+  // Sets what runs once when this peer's socket is done: when the peer is
+  // destroyed (its socket closed, for a closing connection after its last
+  // flush), or earlier when the other side is gone (EOF, reset), since
+  // nobody can hold such a socket open. chatd's connection counts
+  // (max_clients, max_per_ip) use it, so that a socket counts from accept()
+  // to close(), not just while it has a Client.
   void SetOnClosed(std::function<void()> fn) { on_closed_ = std::move(fn); }
+
+ protected:
+  // Runs the SetOnClosed hook if it has not run yet.
+  void RunOnClosed() {
+    if (!on_closed_) return;
+    std::function<void()> fn = std::move(on_closed_);
+    on_closed_ = nullptr;
+    fn();
+  }
+
+ public:
   virtual void SetHandler(PeerHandler* handler) = 0;
   // Queues bytes for sending. If the queue passes the SendQ limit the peer is
   // lost: OnPeerLost("SendQ exceeded") follows later, from the loop.
