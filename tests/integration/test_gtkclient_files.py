@@ -126,3 +126,26 @@ def test_attach_card_thumbnail_and_save_as(server, client, gtk, tmp_path, monkey
         assert hashlib.sha256(f.read()).hexdigest() == hashlib.sha256(data).hexdigest()
     assert not os.path.exists(saved + ".part")
     b.screenshot("files-04-bob-after-save")
+    # The transfers row says where the file went.
+    b.wait_output("file saved: " + saved, timeout=1)
+
+
+def test_refused_upload_is_explained_in_the_window(server, client, gtk, tmp_path, monkeypatch):
+    srv = server(http_listeners=True, files={"max_size": 20000})
+    create_account(srv, "alice", PW)
+    picture = str(tmp_path / "too big.png")
+    data = make_png(picture)
+    assert len(data) > 20000
+    watcher = client("watcher", server=srv, caps=["message-tags"])
+    monkeypatch.setenv("CHAT_GTK_TEST_OPEN_FILE", picture)
+    a = gtk("alice", srv, tls=True)
+    log_in(a, "alice")
+    wait_joined(watcher, "alice")
+    time.sleep(1.5)
+    a.display.xdotool("mousemove", *ATTACH_XY, "click", 1)
+    a.wait_output("transfer problem: too big.png was not sent. The file is too large for this server.",
+                  timeout=30)
+    a.display.xdotool("mousemove", 700, 300)  # no tooltip over the row
+    a.screenshot("files-05-alice-upload-refused")
+    # Nothing was posted.
+    watcher.assert_none(lambda m: m.command == "PRIVMSG" and m.nick == "alice", timeout=1.0)

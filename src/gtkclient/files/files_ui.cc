@@ -419,6 +419,7 @@ void FilesUi::Settle(UploadJob* up) {
       break;
     }
     case State::kFailed:
+      if (up->row) up->row->title.set_text("Could not send " + tus.name() + " to " + up->key);
       ShowError(up->row, tus.name() + " was not sent. " + tus.error());
       up->row = nullptr;  // the error row stays until dismissed
       break;
@@ -584,7 +585,14 @@ void FilesUi::FinishDownload(DownloadJob* d, const std::string& error) {
       ShowError(row, "Could not save " + d->dest + ": " + g_strerror(errno));
     } else {
       g_log("chat-gtk", G_LOG_LEVEL_DEBUG, "file saved: %s", d->dest.c_str());
-      RemoveRow(row);
+      // Say where it went; the row stays until dismissed.
+      row->on_cancel = nullptr;
+      row->icon.set_from_icon_name("emblem-ok-symbolic");
+      row->bar.set_visible(false);
+      row->title.set_text(d->tag.name + " saved");
+      row->detail.set_text("Saved to " + d->dest + " (" + chat::files::HumanSize(d->have) + ")");
+      row->cancel.set_icon_name("window-close-symbolic");
+      row->cancel.set_tooltip_text("Dismiss");
     }
   } else if (error == "cancelled") {
     g_unlink(d->part.c_str());
