@@ -373,6 +373,10 @@ void FilesUi::SendPatch(UploadJob* up) {
     in->read_bytes_async(static_cast<gsize>(req.length), [this, alive, up, req, in](Glib::RefPtr<Gio::AsyncResult>& r2) {
       auto a2 = alive.lock();
       if (!a2 || !*a2) return;
+      if (up->tus->state() != chat::files::TusUpload::State::kPatch) {  // cancelled while reading
+        up->busy = false;
+        return Step(up);
+      }
       Glib::RefPtr<Glib::Bytes> bytes;
       try {
         bytes = in->read_bytes_finish(r2);
