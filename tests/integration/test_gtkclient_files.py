@@ -149,3 +149,49 @@ def test_refused_upload_is_explained_in_the_window(server, client, gtk, tmp_path
     a.screenshot("files-05-alice-upload-refused")
     # Nothing was posted.
     watcher.assert_none(lambda m: m.command == "PRIVMSG" and m.nick == "alice", timeout=1.0)
+
+
+def test_upload_left_half_done_resumes_after_restart(server, client, gtk, tmp_path):
+    """An upload chat-gtk had not finished when it quit (its line in the
+    pending-uploads file, half the bytes on the server) continues from the
+    server's offset at the next login and ends with identical bytes."""
+    from test_files import basic, path_of, request
+    srv = server(http_listeners=True)
+    create_account(srv, "alice", PW)
+    data = os.urandom(3 * 1024 * 1024 + 123)
+    local = str(tmp_path / "resumed.bin")
+    with open(local, "wb") as f:
+        f.write(data)
+    import base64
+    meta = "filename %s,filetype %s,target %s" % tuple(
+        base64.b64encode(v.encode()).decode() for v in ("resumed.bin", "application/octet-stream", "#general"))
+    auth = basic("alice", PW)
+    status, headers, body = request(srv, "POST", "/files/tus", headers={
+        "Authorization": auth, "Tus-Resumable": "1.0.0", "Upload-Length": str(len(data)),
+        "Upload-Metadata": meta})
+    assert status == 201, body
+    tus_url = headers["location"]
+    half = len(data) // 2
+    status, headers, body = request(srv, "PATCH", path_of(tus_url), body=data[:half], headers={
+        "Authorization": auth, "Tus-Resumable": "1.0.0", "Upload-Offset": "0",
+        "Content-Type": "application/offset+octet-stream"})
+    assert status == 204 and headers["upload-offset"] == str(half), body
+    # What chat-gtk keeps in <data dir>/chat-gtk/uploads-<host>-<port>.
+    profile = tmp_path / "alice" / "data" / "chat-gtk"
+    os.makedirs(profile)
+    with open(profile / ("uploads-%s-%d" % (srv.host, srv.tls_port)), "w") as f:
+        f.write("%s %d %s resumed.bin application/octet-stream #general\n" % (tus_url, len(data), local))
+
+    watcher = client("watcher", server=srv, caps=["message-tags"])
+    a = gtk("alice", srv, tls=True)
+    log_in(a, "alice")
+    msg = watcher.expect(lambda m: m.command == "PRIVMSG" and m.nick == "alice", timeout=60,
+                         desc="the resumed upload's link")
+    assert msg.tags.get("+chatd.dev/file") == "name=resumed.bin,size=%d,type=application/octet-stream" % len(data)
+    # The same upload went on (a finished tus upload keeps its id), not a new one.
+    assert msg.params[1].split("/f/")[1].split("/")[0] == tus_url.rstrip("/").split("/")[-1], msg.params[1]
+    status, _, got = request(srv, "GET", path_of(msg.params[1]))
+    assert status == 200
+    assert hashlib.sha256(got).hexdigest() == hashlib.sha256(data).hexdigest()
+    time.sleep(1.0)
+    a.screenshot("files-06-alice-resumed-upload")
