@@ -615,7 +615,9 @@ void FilesUi::RequestThumbnail(const std::string& url, uint64_t size,
     done(it->second);
     return;
   }
-  if (size > kMaxThumbSource) return;
+  // Only pictures on this server's file host load by themselves: a tagged
+  // link elsewhere would tell another host who reads the conversation.
+  if (size > kMaxThumbSource || !http_.IsFileHost(url)) return;
   auto& waiters = thumb_waiters_[url];
   waiters.push_back(std::move(done));
   if (waiters.size() > 1) return;  // already loading

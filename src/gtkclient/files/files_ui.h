@@ -64,7 +64,8 @@ class FilesUi {
   void SaveAs(const std::string& url, const chat::files::FileTag& tag);
   // Loads the image at `url` (`size` bytes from the tag) and calls `done`
   // with a thumbnail (at most kThumbWidth x kThumbHeight), or a null
-  // texture when it cannot be shown. Cached per URL.
+  // texture when it cannot be shown. Cached per URL. Only URLs on the
+  // server's file host are fetched (others get no thumbnail).
   void RequestThumbnail(const std::string& url, uint64_t size, std::function<void(Glib::RefPtr<Gdk::Texture>)> done);
 
   static constexpr int kThumbWidth = 320, kThumbHeight = 240;

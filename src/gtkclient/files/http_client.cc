@@ -71,6 +71,8 @@ HttpClient::~HttpClient() {
 
 void HttpClient::SetFileHost(const std::string& filehost_url) { origin_ = OriginOf(filehost_url); }
 
+bool HttpClient::IsFileHost(const std::string& url) const { return !origin_.empty() && OriginOf(url) == origin_; }
+
 gboolean HttpClient::OnAcceptCertificate(SoupMessage*, GTlsCertificate* cert, GTlsCertificateFlags,
                                          gpointer self) {
   GByteArray* der = nullptr;
@@ -87,7 +89,7 @@ SoupMessage* HttpClient::NewMessage(const std::string& method, const std::string
   if (msg == nullptr) return nullptr;
   SoupMessageHeaders* h = soup_message_get_request_headers(msg);
   for (const auto& [k, v] : headers) soup_message_headers_replace(h, k.c_str(), v.c_str());
-  if (!token_.empty() && !origin_.empty() && OriginOf(url) == origin_) {
+  if (!token_.empty() && IsFileHost(url)) {
     soup_message_headers_replace(h, "Authorization", ("Bearer " + token_).c_str());
   }
   g_signal_connect(msg, "accept-certificate", G_CALLBACK(&HttpClient::OnAcceptCertificate), this);

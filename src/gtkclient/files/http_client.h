@@ -50,6 +50,8 @@ class HttpClient {
   void SetFileHost(const std::string& filehost_url);
   void SetToken(std::string token) { token_ = std::move(token); }
   bool has_token() const { return !token_.empty(); }
+  // Is `url` on the file host's origin (where the token goes)?
+  bool IsFileHost(const std::string& url) const;
 
   using Done = std::function<void(HttpResponse)>;
   // One request with an optional body (`body` bytes of `content_type`),
