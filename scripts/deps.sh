@@ -4,7 +4,7 @@
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config autoconf-archive
       libevent-dev libssl-dev libtomlplusplus-dev libdb5.3++-dev libsystemd-dev openssl
-      libgtkmm-4.0-dev libsecret-1-dev libboost1.81-dev libboost-json1.81-dev"
+      libgtkmm-4.0-dev libsecret-1-dev libsoup-3.0-dev libturbojpeg0-dev libboost1.81-dev libboost-json1.81-dev"
 if [ "${1:-build}" = test ]; then
   # debhelper, lintian, desktop-file-utils, appstream: the package test
   # (tests/package/test_package.sh). Xvfb, xdotool, ImageMagick, dbus-x11,

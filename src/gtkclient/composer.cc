@@ -51,6 +51,8 @@ Composer::Composer() : Gtk::Box(Gtk::Orientation::VERTICAL), row_(Gtk::Orientati
   SetAccessibleLabel(send_button_, "Send");
   send_button_.signal_clicked().connect(sigc::mem_fun(*this, &Composer::Send));
 
+  // File sharing: an image on the clipboard is uploaded instead of pasted.
+  g_signal_connect(view_.gobj(), "paste-clipboard", G_CALLBACK(&Composer::OnPasteClipboard), this);
   row_.append(emoji_button_);
   row_.append(scroller_);
   row_.append(send_button_);
@@ -87,6 +89,13 @@ void Composer::Clear() {
   clearing_ = true;
   view_.get_buffer()->set_text("");
   clearing_ = false;
+}
+
+void Composer::OnPasteClipboard(GtkTextView* view, gpointer self) {
+  auto* composer = static_cast<Composer*>(self);
+  if (composer->signal_paste_override && composer->signal_paste_override()) {
+    g_signal_stop_emission_by_name(view, "paste-clipboard");
+  }
 }
 
 void Composer::OnEmojiPicked(GtkEmojiChooser*, const char* text, gpointer self) {

@@ -6,6 +6,7 @@
 
 #include <gtkmm.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,10 +31,18 @@ class Composer : public Gtk::Box {
   // The user started (true) or stopped/cleared (false) typing.
   sigc::signal<void(bool)> signal_typing;
 
+  // --- File sharing hooks (src/gtkclient/files/files_ui.h).
+  // Puts `widget` (the attach button) at the start of the input row.
+  void AddLeadingWidget(Gtk::Widget& widget) { row_.prepend(widget); }
+  // Asked first when the user pastes (Ctrl+V); returning true means it
+  // took the clipboard (an image) and the text view pastes nothing.
+  std::function<bool()> signal_paste_override;
+
  private:
   bool OnKeyPressed(guint keyval, guint keycode, Gdk::ModifierType state);
   void Send();
   void OnChanged();
+  static void OnPasteClipboard(GtkTextView* view, gpointer self);
   static void OnEmojiPicked(GtkEmojiChooser* chooser, const char* text, gpointer self);
 
   Gtk::Label typing_label_;

@@ -59,6 +59,8 @@ class Connection {
   // Accepts the certificate with this fingerprint for this Connection's
   // lifetime ("Trust once").
   void TrustOnce(const std::string& fingerprint);
+  // Was `fingerprint` trusted once in this Connection's lifetime?
+  bool TrustedOnce(const std::string& fingerprint) const { return trusted_once_.count(fingerprint) != 0; }
 
   // "host:port" as used for pins and messages ("[::1]:6697" for IPv6).
   static std::string HostPort(const ServerAddress& address);

@@ -5,6 +5,7 @@
 
 #include "gtkclient/composer.h"
 #include "gtkclient/dialogs.h"
+#include "gtkclient/files/files_ui.h"
 #include "gtkclient/member_panel.h"
 #include "gtkclient/message_view.h"
 #include "gtkclient/sidebar.h"
@@ -103,6 +104,7 @@ class MainWindow::Impl : public sigc::trackable {
   MessageView messages_;
   Composer composer_;
   MemberPanel members_;
+  std::unique_ptr<files::FilesUi> files_;  // file sharing; after composer_ (it uses it)
 
   Glib::RefPtr<Gio::SimpleAction> leave_action_, delete_action_, status_action_, members_action_;
   BrowseChannelsDialog* browse_ = nullptr;
@@ -137,6 +139,11 @@ MainWindow::Impl::Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& bui
   builder->get_widget<Gtk::Box>("messages_slot")->append(messages_);
   messages_.set_vexpand(true);
   builder->get_widget<Gtk::Box>("composer_slot")->append(composer_);
+  // File sharing (src/gtkclient/files/): attach button, drops on the
+  // conversation, pasted images, transfer rows above the composer.
+  files_ = std::make_unique<files::FilesUi>(window_, session_, composer_, *builder->get_widget<Gtk::Box>("messages_slot"),
+                                            [this] { return active_; });
+  builder->get_widget<Gtk::Box>("composer_slot")->prepend(files_->widget());
   builder->get_widget<Gtk::Box>("members_slot")->append(members_);
   members_.set_vexpand(true);
 

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "gtkclient/a11y.h"
+#include "gtkclient/files/file_card.h"
 #include "gtkclient/linkify.h"
 #include "gtkclient/nick_color.h"
 
@@ -65,6 +66,7 @@ class RowWidget : public Gtk::Box {
     body_row_.append(pending_icon_);
     body_row_.append(pending_label_);
     append(body_row_);
+    append(card_);  // file sharing: the file card (hidden for other messages)
   }
 
   void Bind(const MessageRow& row) {
@@ -91,6 +93,7 @@ class RowWidget : public Gtk::Box {
     time_.set_text(row.time);
     time_.set_tooltip_text(row.tooltip);
     body_.set_markup(row.markup);
+    card_.Bind(row.file_tag, row.link);
     body_.set_tooltip_text(row.header ? "" : row.tooltip);
   }
 
@@ -103,6 +106,7 @@ class RowWidget : public Gtk::Box {
   Gtk::Label body_;
   Gtk::Image pending_icon_;
   Gtk::Label pending_label_;
+  files::FileCard card_;
 };
 
 std::string EventText(const ChatLine& line) {
@@ -171,6 +175,10 @@ std::vector<MessageRow> BuildMessageRows(const Conversation& conv, int64_t now_s
                      "</span> " + Linkify(line.text) + "</i>";
       } else {
         row.markup = Linkify(line.text);
+        if (!line.file_tag.empty()) {  // file sharing: the card shows name, size, thumbnail
+          row.file_tag = line.file_tag;
+          row.link = line.text;
+        }
       }
       prev = &line;
     } else {

@@ -31,11 +31,14 @@ struct MessageRow {
   bool pending = false;
   bool mention = false;
   bool notice = false;
+  std::string file_tag;  // +chatd.dev/file value: a file card is shown (files/file_card.h)
+  std::string link;      // the message text when file_tag is set: the file's URL
 
   bool operator==(const MessageRow& o) const {
     return type == o.type && header == o.header && nick == o.nick && time == o.time &&
            markup == o.markup && pending == o.pending && mention == o.mention &&
-           notice == o.notice && tooltip == o.tooltip;
+           notice == o.notice && tooltip == o.tooltip &&
+           file_tag == o.file_tag;
   }
 };
 

@@ -129,6 +129,11 @@ class Session::Impl : public chat::client::Host {
   void OnNotify(std::string_view key, const chat::client::ChatLine& line) override {
     Later([this, k = std::string(key), line] { owner_->signal_notify.emit(k, line); });
   }
+  void OnFileToken(std::string_view token, int64_t expires_s, std::string_view error) override {
+    Later([this, t = std::string(token), expires_s, e = std::string(error)] {
+      owner_->signal_file_token.emit(t, expires_s, e);
+    });
+  }
 
   Session* owner_;
   ServerAddress address_;
@@ -233,5 +238,13 @@ void Session::Quit(std::function<void()> done) { impl_->Quit(std::move(done)); }
 chat::client::Core& Session::core() { return impl_->core_; }
 
 const ServerAddress& Session::address() const { return impl_->address_; }
+
+bool Session::TrustsCertificate(const std::string& fingerprint) const {
+  if (fingerprint.empty()) return false;
+  return impl_->trust_.Lookup(Connection::HostPort(impl_->address_)) == fingerprint ||
+         impl_->connection_.TrustedOnce(fingerprint);
+}
+
+const std::string& Session::profile_dir() const { return impl_->profile_dir_; }
 
 }  // namespace chatgtk

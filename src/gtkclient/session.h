@@ -75,6 +75,17 @@ class Session {
   sigc::signal<void(std::string, chat::client::ChatLine)> signal_notify;  // key, line
   sigc::signal<void(CertificateProblem)> signal_certificate;  // TLS refused the certificate
 
+  // --- File sharing (src/gtkclient/files/).
+  // Host::OnFileToken: token (64 hex digits, "" on failure), expiry (Unix
+  // seconds), the server's FAIL text when refused.
+  sigc::signal<void(std::string, int64_t, std::string)> signal_file_token;
+  // The user's certificate decision for this server (pinned "trust always"
+  // or "trust once" in this Session) covers `fingerprint` (Connection's
+  // format), so the HTTPS file host on the same server may present it.
+  bool TrustsCertificate(const std::string& fingerprint) const;
+  // Where this session keeps its files (outbox, trust, pending uploads).
+  const std::string& profile_dir() const;
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

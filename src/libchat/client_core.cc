@@ -11,6 +11,7 @@
 #include "libchat/base64.h"
 #include "libchat/casemap.h"
 #include "libchat/client_core_impl.h"
+#include "libchat/files/file_tag.h"
 #include "libchat/client_time.h"
 
 namespace chat::client {
@@ -336,6 +337,7 @@ void Core::Impl::ApplyPresence(bool on_connect) {
 void Core::Impl::SendOutboxEntry(const OutboxEntry& e) {
   irc::Message m;
   if (Has("labeled-response")) m.SetTag("label", e.label);
+  if (!e.file_tag.empty() && Has("message-tags")) m.SetTag(std::string(files::kFileTagName), e.file_tag);
   m.command = e.command;
   m.params = {e.target, e.text};
   Send(m);
@@ -753,5 +755,50 @@ bool Core::CanDelete(std::string_view key) const {
   }
   return false;
 }
+
+// ---------------------------------------------------------------- files
+
+void Core::RequestFileToken() {
+  if (impl_->state == ConnState::kOnline) impl_->SendCmd("FILEHOST", {"TOKEN"});
+}
+
+void Core::SendFile(std::string_view key, std::string_view url, std::string_view file_tag, int64_t now_ms) {
+  Impl& d = *impl_;
+  d.now_ms = now_ms;
+  Conversation* c = d.FindConv(key);
+  if (c == nullptr || url.empty() || url.find_first_of(std::string_view("\r\n\0 ", 4)) != std::string_view::npos) {
+    return;
+  }
+  OutboxEntry e;
+  e.label = d.host->NewLabel();
+  e.target = c->name;
+  e.text = std::string(url);
+  e.file_tag = std::string(file_tag);
+  e.created_ms = now_ms;
+  ChatLine l;
+  l.label = e.label;
+  l.time_ms = now_ms;
+  l.from = d.nick;
+  l.account = d.account;
+  l.text = e.text;
+  l.file_tag = e.file_tag;
+  l.self = true;
+  l.pending = true;
+  const bool queued = d.outbox.Add(e);
+  if (!queued) {
+    l.pending = false;
+    l.failed = true;
+  }
+  d.AppendLine(c, std::move(l));
+  if (!queued) {
+    d.Report(Problem::kCannotSend, c->name, "Too many unsent messages; the file link was not queued.");
+  } else if (d.state == ConnState::kOnline) {
+    d.SendOutboxEntry(e);
+  }
+  d.SaveOutbox();
+  d.host->OnLinesChanged(c->key);
+}
+
+const std::string& Core::filehost_url() const { return impl_->filehost; }
 
 }  // namespace chat::client

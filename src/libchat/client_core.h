@@ -89,6 +89,9 @@ struct ChatLine {
   bool pending = false;  // in the outbox, not yet acknowledged by the server
   bool mention = false;  // mentions our nick (word match, case-insensitive ASCII)
   bool failed = false;   // the server refused it (FAIL/404...): not delivered, not retried
+  // The +chatd.dev/file tag's raw value when the message shares a file
+  // (libchat/files/file_tag.h parses it); "" otherwise.
+  std::string file_tag;
 };
 
 struct Member {
@@ -150,6 +153,14 @@ class Host {
   // history): the host shows a desktop notification unless the window is
   // focused on that conversation.
   virtual void OnNotify(std::string_view key, const ChatLine& line) = 0;
+
+  // --- File sharing (doc/files.md). Optional: the defaults ignore them.
+  // The answer to Core::RequestFileToken: a bearer token (64 hex digits)
+  // valid until `expires_s` (Unix seconds); or, when `token` is empty, the
+  // server's FAIL FILEHOST description in `error`.
+  virtual void OnFileToken(std::string_view token, int64_t expires_s, std::string_view error) {
+    (void)token, (void)expires_s, (void)error;
+  }
 };
 
 class Core {
@@ -206,6 +217,18 @@ class Core {
   void DeleteChannel(std::string_view key);  // CHANNEL DROP (owners and admins)
   void OpenDirect(std::string_view nick);    // adds a direct conversation
   void ListChannels();                       // LIST -> Host::OnChannelList
+
+  // --- File sharing (doc/files.md, doc/protocol.md "File sharing").
+  // Asks for a bearer token (FILEHOST TOKEN); the answer comes through
+  // Host::OnFileToken. Does nothing unless kOnline.
+  void RequestFileToken();
+  // Posts the link `url` of a shared file to `key` as a PRIVMSG carrying
+  // the +chatd.dev/file tag `file_tag` (FormatFileTag), with the outbox
+  // semantics of SendText (pending at once, resent after a reconnect).
+  void SendFile(std::string_view key, std::string_view url, std::string_view file_tag, int64_t now_ms);
+  // The upload URI from ISUPPORT soju.im/FILEHOST (or draft/FILEHOST),
+  // "" when the server offers none.
+  const std::string& filehost_url() const;
 
   // --- Model accessors (read-only; valid until the next mutating call).
   ConnState state() const;

@@ -96,6 +96,7 @@ struct Core::Impl {
   bool tried_plain = false;
   std::set<std::string> server_mechs;  // from 908 or the sasl= value
   int history_limit = kCatchUpPage;   // ISUPPORT CHATHISTORY clamps our requests
+  std::string filehost;               // ISUPPORT soju.im/FILEHOST or draft/FILEHOST
 
   // Model.
   std::vector<std::unique_ptr<Conversation>> convs;
@@ -153,6 +154,7 @@ struct Core::Impl {
   void HandleInvite(const irc::Message& m);
   void HandleMessage(const irc::Message& m, const std::string& label);
   void HandleTagmsg(const irc::Message& m);
+  void HandleFilehost(const irc::Message& m);
   void HandleRoster(const irc::Message& m, std::vector<Member>* into);
   void HandleStandardReply(const irc::Message& m, const std::string& label);
   void HandleNumeric(const irc::Message& m, const std::string& label);

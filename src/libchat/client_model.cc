@@ -6,6 +6,7 @@
 #include "libchat/casemap.h"
 #include "libchat/client_core_impl.h"
 #include "libchat/client_time.h"
+#include "libchat/files/file_tag.h"
 
 namespace chat::client {
 
@@ -90,6 +91,7 @@ bool Core::Impl::ToChatLine(const irc::Message& m, ChatLine* out) const {
   }
   if (const std::string* id = m.FindTag("msgid")) l.msgid = *id;
   if (const std::string* acct = m.FindTag("account")) l.account = *acct;
+  if (const std::string* file = m.FindTag(files::kFileTagName)) l.file_tag = *file;
   l.time_ms = LineTime(m, now_ms);
   l.from = std::string(NickOf(m.source));
   l.self = IsMe(l.from) || (!account.empty() && irc::EqualFold(l.account, account));

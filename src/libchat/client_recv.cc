@@ -3,6 +3,7 @@
 // Anything malformed or unexpected is ignored; nothing here may abort.
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <utility>
 
 #include "libchat/casemap.h"
@@ -73,6 +74,7 @@ void Core::Impl::Dispatch(const irc::Message& m, const std::string& label) {
   }
   if (cmd == "PRIVMSG" || cmd == "NOTICE") return HandleMessage(m, label);
   if (cmd == "TAGMSG") return HandleTagmsg(m);
+  if (cmd == "FILEHOST") return HandleFilehost(m);
   if (cmd == "JOIN") return HandleJoin(m);
   if (cmd == "PART") return HandlePart(m);
   if (cmd == "QUIT") return HandleQuit(m);
@@ -640,6 +642,13 @@ void Core::Impl::HandleMessage(const irc::Message& m, const std::string& label) 
   CountUnread(c, copy, true);
 }
 
+void Core::Impl::HandleFilehost(const irc::Message& m) {
+  // :<server> FILEHOST TOKEN <token> <expires> (doc/protocol.md, "File sharing")
+  if (m.params.size() < 3 || m.params[0] != "TOKEN") return;
+  const int64_t expires = std::strtoll(m.params[2].c_str(), nullptr, 10);
+  host->OnFileToken(m.params[1], expires, "");
+}
+
 void Core::Impl::HandleTagmsg(const irc::Message& m) {
   const std::string* typing = m.FindTag("+typing");
   if (typing == nullptr || m.params.empty()) return;
@@ -692,6 +701,7 @@ void Core::Impl::HandleStandardReply(const irc::Message& m, const std::string& l
   const std::string& code = m.params[1];
   const std::string& desc = m.params.back();
   const std::string context = m.params.size() >= 4 ? m.params[2] : "";
+  if (cmd == "FILEHOST") return host->OnFileToken("", 0, desc);
   if (cmd == "REGISTER") {
     if (state != ConnState::kRegistering) return Report(Problem::kRegistrationRefused, opts.nick, desc);
     if (code == "ACCOUNT_EXISTS") return Fatal(Problem::kAccountExists, opts.nick, desc);
@@ -819,6 +829,12 @@ void Core::Impl::HandleNumeric(const irc::Message& m, const std::string& label) 
         if (m.params[i].rfind("CHATHISTORY=", 0) == 0) {
           const long n = std::strtol(m.params[i].c_str() + 12, nullptr, 10);
           if (n > 0) history_limit = static_cast<int>(std::min<long>(n, kCatchUpPage));
+        }
+        for (const char* name : {"soju.im/FILEHOST=", "draft/FILEHOST="}) {
+          const std::size_t n = std::strlen(name);
+          if (m.params[i].compare(0, n, name) == 0 && (filehost.empty() || name[0] == 's')) {
+            filehost = m.params[i].substr(n);
+          }
         }
       }
       return;

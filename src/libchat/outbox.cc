@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "libchat/client_time.h"
+#include "libchat/files/file_tag.h"
 #include "libchat/message.h"
 
 namespace chat::client {
@@ -61,6 +62,7 @@ std::string Outbox::Serialize() const {
     irc::Message m;
     m.SetTag("label", e.label);
     m.SetTag("time", FormatServerTime(e.created_ms));
+    if (!e.file_tag.empty()) m.SetTag(std::string(files::kFileTagName), e.file_tag);
     m.command = e.command;
     m.params = {e.target, e.text};
     out += irc::Serialize(m);
@@ -82,6 +84,7 @@ bool Outbox::ParseEntry(std::string_view line, OutboxEntry* out) {
   e.command = m.command;
   e.target = m.params[0];
   e.text = m.params[1];
+  if (const std::string* tag = m.FindTag(files::kFileTagName)) e.file_tag = *tag;
   if (!IsValid(e)) return false;
   *out = std::move(e);
   return true;

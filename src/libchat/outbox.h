@@ -6,7 +6,7 @@
 // chatd.dev/outbox treats a label as an idempotency key, doc/protocol.md).
 //
 // Persistence reuses the IRC codec instead of a new file format: each entry
-// is one line "@label=<label>;time=<server-time> <COMMAND> <target> :<text>\r\n"
+// is one line "@label=<label>;time=<server-time>[;+chatd.dev/file=<tag>] <COMMAND> <target> :<text>\r\n"
 // (libchat/message.h). Pure: the host writes and reads the bytes.
 // Not thread-safe; owned by one Core.
 #ifndef CHAT_LIBCHAT_OUTBOX_H_
@@ -28,6 +28,9 @@ struct OutboxEntry {
   std::string command = "PRIVMSG";  // PRIVMSG or NOTICE
   std::string text;     // UTF-8, one line (ACTIONs carry their \x01 framing)
   int64_t created_ms = 0;  // local clock when the user sent it, ms since the epoch
+  // Value of the +chatd.dev/file client tag (libchat/files/file_tag.h) for a
+  // shared file's link; "" for ordinary messages. Sent only with message-tags.
+  std::string file_tag;
 };
 
 class Outbox {

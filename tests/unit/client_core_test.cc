@@ -931,3 +931,60 @@ TEST(ClientCore, PartAndQuitUpdateMembers) {
   Feed(*core, {":me!u@h PART #general"});
   CHECK_FALSE(c.joined);
 }
+
+// ---------------------------------------------------------------- file sharing
+
+TEST(ClientCore, FilehostIsupportAndTokenRoundTrip) {
+  Connect(*core, host);
+  CHECK_EQUAL(std::string(""), core->filehost_url());
+  Feed(*core, {":srv 005 me draft/FILEHOST=https://h:8443/upload CHATHISTORY=100 :are supported"});
+  CHECK_EQUAL(std::string("https://h:8443/upload"), core->filehost_url());
+  Feed(*core, {":srv 005 me soju.im/FILEHOST=https://s:8443/upload :are supported"});
+  CHECK_EQUAL(std::string("https://s:8443/upload"), core->filehost_url());
+  core->RequestFileToken();
+  CHECK_EQUAL(std::string("FILEHOST TOKEN"), host.sent.back());
+  Feed(*core, {":srv FILEHOST TOKEN " + std::string(64, 'a') + " 1900000000"});
+  Feed(*core, {":srv FAIL FILEHOST ACCOUNT_REQUIRED :Log in to share files"});
+  Feed(*core, {":srv FILEHOST TOKEN"});  // too short: ignored
+  LONGS_EQUAL(2, host.file_tokens.size());
+  CHECK_EQUAL(std::string(64, 'a') + " 1900000000", host.file_tokens[0]);
+  CHECK_EQUAL(std::string("error: Log in to share files"), host.file_tokens[1]);
+}
+
+TEST(ClientCore, SendFileCarriesTheTagThroughTheOutbox) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  const std::string tag = "name=cat.png,size=3,type=image/png";
+  core->SendFile("#general", "https://h/f/abc/cat.png", tag, 2000);
+  const std::string& wire = host.sent.back();
+  CHECK(wire.find("+chatd.dev/file=" + tag) != std::string::npos);
+  CHECK(wire.find("PRIVMSG #general ") != std::string::npos);
+  CHECK(wire.find("https://h/f/abc/cat.png") != std::string::npos);
+  const ChatLine& pending = Conv(*core, "#general").lines.back();
+  CHECK(pending.pending);
+  CHECK_EQUAL(tag, pending.file_tag);
+  // The outbox file keeps the tag, so a restart resends it.
+  chat::client::Outbox box;
+  CHECK(box.Load(host.saved));
+  LONGS_EQUAL(1, box.size());
+  CHECK_EQUAL(tag, box.entries()[0].file_tag);
+  // The echo acknowledges it; others' tagged messages carry file_tag too.
+  Feed(*core, {"@label=" + pending.label + ";msgid=m1;+chatd.dev/file=" + tag +
+                   " :me!u@h PRIVMSG #general :https://h/f/abc/cat.png",
+               "@msgid=m2;+chatd.dev/file=name=a.pdf,size=9 :bob!u@h PRIVMSG #general :https://h/f/x/a.pdf"});
+  const auto& lines = Conv(*core, "#general").lines;
+  CHECK_FALSE(lines[lines.size() - 2].pending);
+  CHECK_EQUAL(tag, lines[lines.size() - 2].file_tag);
+  CHECK_EQUAL(std::string("name=a.pdf,size=9"), lines.back().file_tag);
+  LONGS_EQUAL(0, core->outbox().size());
+}
+
+TEST(ClientCore, SendFileRefusesUrlsThatWouldBreakTheLine) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  const std::size_t before = host.sent.size();
+  core->SendFile("#general", "https://h/f/a b", "name=a,size=1", 2000);
+  core->SendFile("#general", "https://h/f/a\r\nQUIT", "name=a,size=1", 2000);
+  core->SendFile("#nowhere", "https://h/f/a", "name=a,size=1", 2000);
+  LONGS_EQUAL(before, host.sent.size());
+}

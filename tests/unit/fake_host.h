@@ -56,6 +56,11 @@ class FakeHost : public chat::client::Host {
   void OnChannelList(const std::vector<chat::client::ChannelListEntry>& entries) override {
     lists.push_back(entries);
   }
+  std::vector<std::string> file_tokens;  // OnFileToken: "<token> <expires>" or "error: <text>"
+  void OnFileToken(std::string_view token, int64_t expires_s, std::string_view error) override {
+    file_tokens.push_back(token.empty() ? "error: " + std::string(error)
+                                        : std::string(token) + " " + std::to_string(expires_s));
+  }
   void OnNotify(std::string_view key, const chat::client::ChatLine& line) override {
     notifies.emplace_back(std::string(key), line);
   }
