@@ -154,7 +154,7 @@ class Host {
 
 class Core {
  public:
-  static constexpr std::size_t kMaxLines = 2000;       // per conversation, in memory
+  static constexpr std::size_t kMaxLines = 10000;      // per conversation, in memory
   static constexpr int kHistoryPage = 50;              // CHATHISTORY page size
   static constexpr int64_t kTypingTimeoutMs = 6000;    // +typing=active lasts this long
   static constexpr int64_t kMinBackoffMs = 1000;       // reconnect backoff: 1 s, doubling,
