@@ -34,9 +34,12 @@ void RunFor(int ms) {
   stop.disconnect();
 }
 
-// Dispatches until nothing is ready (idles included).
+// Dispatches until nothing is ready (idles included), for at most 10 s
+// (an idle that keeps coming back must not hang the bench).
 void Drain() {
-  while (g_main_context_pending(nullptr)) g_main_context_iteration(nullptr, FALSE);
+  gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+  while (g_main_context_pending(nullptr) && g_get_monotonic_time() < deadline)
+    g_main_context_iteration(nullptr, FALSE);
 }
 
 std::string Tagged(int64_t time_ms, const std::string& msgid, const std::string& rest) {
