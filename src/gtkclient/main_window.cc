@@ -1,6 +1,7 @@
 #include "gtkclient/main_window.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "gtkclient/composer.h"
@@ -110,7 +111,10 @@ class MainWindow::Impl : public sigc::trackable {
   sigc::connection refresh_idle_, banner_timer_, toast_timer_;
 
   std::string active_;        // key of the shown conversation, "" for none
+  std::map<std::string, std::string> drafts_;  // key -> unsent composer text
   bool switched_ = false;     // active_ changed since the last Refresh
+  // What changed since the last Refresh; each costs a redraw of its part.
+  bool sidebar_dirty_ = true, lines_dirty_ = true, members_dirty_ = true;
   bool chose_initial_ = false;
   std::string select_when_known_;  // a name the user just created/joined/opened
   std::string problem_text_;  // shown in the banner until dismissed ("" none)
@@ -146,7 +150,16 @@ MainWindow::Impl::Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& bui
   messages_.signal_load_older.connect([this](std::string key) { core().LoadOlder(key); });
   composer_.signal_send.connect([this](std::string text) {
     if (active_.empty()) return;
-    core().SendText(active_, text, NowMs());
+    drafts_.erase(active_);
+    // Slash commands run in the core; they are never sent as text.
+    chat::client::InputResult result = core().Input(active_, text, NowMs());
+    UpdateStatus();
+    UpdateBanner();
+    if (result.quit) {
+      if (auto app = window_.get_application()) app->quit();
+      return;
+    }
+    if (!result.open.empty()) SelectWhenKnown(result.open);
   });
   composer_.signal_typing.connect([this](bool typing) {
     if (!active_.empty() && core().state() == ConnState::kOnline)
@@ -174,9 +187,20 @@ MainWindow::Impl::Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& bui
   }));
   session_connections_.push_back(session_.signal_problem.connect(
       [this](Problem p, std::string subject, std::string human) { ShowProblem(p, subject, human); }));
-  session_connections_.push_back(session_.signal_conversations.connect([this] { ScheduleRefresh(); }));
-  session_connections_.push_back(session_.signal_lines.connect([this](std::string) { ScheduleRefresh(); }));
-  session_connections_.push_back(session_.signal_members.connect([this](std::string) { ScheduleRefresh(); }));
+  session_connections_.push_back(session_.signal_conversations.connect([this] {
+    sidebar_dirty_ = true;
+    ScheduleRefresh();
+  }));
+  session_connections_.push_back(session_.signal_lines.connect([this](std::string key) {
+    if (key != active_) return;  // unread counts come with signal_conversations
+    lines_dirty_ = true;
+    ScheduleRefresh();
+  }));
+  session_connections_.push_back(session_.signal_members.connect([this](std::string key) {
+    if (key != active_) return;
+    members_dirty_ = true;
+    ScheduleRefresh();
+  }));
   session_connections_.push_back(session_.signal_typing.connect([this](std::string key) {
     if (key == active_) UpdateTyping();
   }));
@@ -334,20 +358,25 @@ void MainWindow::Impl::Refresh() {
     active_.clear();
     switched_ = true;
   }
-  sidebar_.Update(core());
-  sidebar_.Select(active_);
-  messages_.Show(conv, switched_);
-  if (switched_) members_.ClearSearch();
-  members_.SetSelf(core().nick());
-  if (conv && conv->kind == Conversation::Kind::kDirect && conv->members.empty()) {
-    // Direct conversations have no roster: show the two people in it.
-    std::vector<chat::client::Member> pair(2);
-    pair[0].nick = conv->name;
-    pair[1].nick = core().nick();
-    members_.SetMembers(&pair);
-  } else {
-    members_.SetMembers(conv ? &conv->members : nullptr);
+  if (sidebar_dirty_ || switched_) {
+    sidebar_.Update(core());
+    sidebar_.Select(active_);
   }
+  if (lines_dirty_ || switched_) messages_.Show(conv, switched_);
+  if (switched_) members_.ClearSearch();
+  if (members_dirty_ || switched_) {
+    members_.SetSelf(core().nick());
+    if (conv && conv->kind == Conversation::Kind::kDirect && conv->members.empty()) {
+      // Direct conversations have no roster: show the two people in it.
+      std::vector<chat::client::Member> pair(2);
+      pair[0].nick = conv->name;
+      pair[1].nick = core().nick();
+      members_.SetMembers(&pair);
+    } else {
+      members_.SetMembers(conv ? &conv->members : nullptr);
+    }
+  }
+  sidebar_dirty_ = lines_dirty_ = members_dirty_ = false;
   center_stack_->set_visible_child(conv ? "chat" : "empty");
   if (switched_ && conv) {
     composer_.SetTarget(conv->name);
@@ -371,7 +400,13 @@ void MainWindow::Impl::Select(const std::string& key) {
     return;
   }
   if (!active_.empty() && core().state() == ConnState::kOnline) core().SetTyping(active_, false, NowMs());
-  composer_.Clear();
+  // Each conversation keeps what was being written in it.
+  if (!active_.empty()) {
+    std::string draft = composer_.Text();
+    if (draft.empty()) drafts_.erase(active_); else drafts_[active_] = draft;
+  }
+  auto draft = drafts_.find(key);
+  composer_.SetText(draft == drafts_.end() ? "" : draft->second);
   active_ = key;
   switched_ = true;
   chose_initial_ = true;

@@ -413,11 +413,11 @@ void Core::Start(const LoginOptions& options, int64_t now_ms) {
   d.host->Connect();
 }
 
-void Core::GoOffline() {
+void Core::GoOffline(std::string_view quit_message) {
   Impl& d = *impl_;
   if (d.state == ConnState::kRegistering || d.state == ConnState::kOnline) {
     d.quitting = true;
-    d.SendCmd("QUIT", {"Going offline"});
+    d.SendCmd("QUIT", {std::string(quit_message)});
   }
   if (d.state != ConnState::kOffline && d.state != ConnState::kReconnectWait) d.host->Disconnect();
   d.DropConnection();
@@ -689,12 +689,14 @@ void Core::CreateGroup(std::string_view channel, const std::vector<std::string>&
   }
 }
 
-void Core::Leave(std::string_view key) {
+void Core::Leave(std::string_view key, std::string_view reason) {
   Impl& d = *impl_;
   Conversation* c = d.FindConv(key);
   if (c == nullptr) return;
   if (c->kind == Conversation::Kind::kChannel && c->joined && d.state == ConnState::kOnline) {
-    d.SendCmd("PART", {c->name});
+    std::vector<std::string> params{c->name};
+    if (!reason.empty()) params.emplace_back(reason);
+    d.SendCmd("PART", params);
   }
   // Unsent messages to a conversation the user closed would only fail later.
   std::vector<std::string> drop;
@@ -725,6 +727,16 @@ void Core::ListChannels() {
   Impl& d = *impl_;
   d.list.clear();
   if (d.state == ConnState::kOnline) d.SendCmd("LIST", {});
+}
+
+const Member* Core::FindPerson(std::string_view nick) const {
+  for (const auto& c : impl_->convs) {
+    if (c->kind != Conversation::Kind::kChannel) continue;
+    for (const Member& m : c->members) {
+      if (!m.nick.empty() && irc::EqualFold(m.nick, nick)) return &m;
+    }
+  }
+  return nullptr;
 }
 
 ConnState Core::state() const { return impl_->state; }

@@ -22,4 +22,4 @@ display=:$(cat "$home/display")
 env DISPLAY="$display" HOME="$home" XDG_CONFIG_HOME="$home/config" \
     XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache" GDK_BACKEND=x11 \
     GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1 LANG=C.UTF-8 \
-    dbus-run-session -- "$gtk" --bench "$lines" --bench-events "$events"
+    ${BENCH_WRAP:-} dbus-run-session -- ${BENCH_WRAP2:-} "$gtk" --bench "$lines" --bench-events "$events"

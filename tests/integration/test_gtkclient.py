@@ -395,3 +395,63 @@ def wait_title(inst, text, timeout=20):
         assert time.monotonic() < deadline, "focused window %r, wanted %r\n%s" % (
             title, text, inst.output())
         time.sleep(0.2)
+
+
+def guest_login(inst, nick, watcher):
+    inst.type(nick)
+    inst.key("alt+g")
+    watcher.expect(join_of(nick), timeout=30, desc="%s joining #general" % nick)
+    time.sleep(1.0)
+
+
+def test_slash_commands_are_executed_not_sent(server, client, gtk):
+    srv = server()
+    watcher = client("watcher7", server=srv)
+    a = gtk("alice", srv)
+    guest_login(a, "alicegtk", watcher)
+    # /join creates the channel: alicegtk is its first member, so its operator.
+    a.type("/join #kicktest")
+    a.key("Return")
+    watcher.send("JOIN #kicktest")
+    watcher.expect(join_of("watcher7"), timeout=10)
+    time.sleep(1.5)
+    a.type("/frobnicate now")
+    a.key("Return")
+    a.type("/kick watcher7 testing kicks")
+    a.key("Return")
+    kick = watcher.expect(lambda m: m.command == "KICK" and m.nick == "alicegtk", timeout=15,
+                          desc="KICK from /kick")
+    assert kick.params[:2] == ["#kicktest", "watcher7"], kick
+    assert kick.params[-1] == "testing kicks", kick
+    time.sleep(1.0)
+    a.screenshot("12-slash-commands")
+    # Neither command went out as a chat message.
+    watcher.assert_none(lambda m: m.command == "PRIVMSG" and m.nick == "alicegtk", timeout=1.0)
+
+
+def test_draft_survives_a_conversation_switch(server, client, gtk):
+    srv = server()
+    watcher = client("watcher8", server=srv)
+    watcher.send("JOIN #second")
+    watcher.expect("366")
+    a = gtk("alice", srv)
+    guest_login(a, "alicegtk", watcher)
+    a.type("/join #second")
+    a.key("Return")
+    watcher.expect(lambda m: m.command == "JOIN" and m.nick == "alicegtk" and m.params[0] == "#second",
+                   timeout=15)
+    time.sleep(1.0)
+    a.type("half-written draft")
+    # To #general (the sidebar's first row) and back to #second.
+    a.display.xdotool("mousemove", 70, 115, "click", 1)
+    time.sleep(0.8)
+    a.focus()
+    a.screenshot("13-draft-other-conversation")
+    a.display.xdotool("mousemove", 70, 149, "click", 1)
+    time.sleep(0.8)
+    a.focus()
+    a.screenshot("14-draft-restored")
+    a.key("Return")
+    msg = watcher.expect(lambda m: m.command == "PRIVMSG" and m.nick == "alicegtk", timeout=15,
+                         desc="the draft sent after switching back")
+    assert msg.params == ["#second", "half-written draft"], msg
