@@ -385,6 +385,7 @@ void MainWindow::Impl::Refresh() {
   switched_ = false;
   UpdateTyping();
   UpdateHeader();
+  UpdateStatus();  // our nick may have changed
   UpdateActions();
   if (browse_) {
     std::vector<std::string> joined;
@@ -436,7 +437,18 @@ void MainWindow::Impl::UpdateHeader() {
     if (!conv->joined) sub = "Not joined";
     if (!conv->topic.empty()) sub += " · " + conv->topic;
   } else {
-    sub = "Direct message";
+    // What the channels we share say about them (away-notify, RPL_AWAY).
+    const chat::client::Member* who = core().FindPerson(conv->name);
+    if (!who) {
+      sub = "Direct message";
+    } else if (who->state == chat::client::Member::State::kAway) {
+      sub = who->away_message.empty() ? "Away" : "Away: " + who->away_message;
+    } else if (who->state == chat::client::Member::State::kOffline) {
+      sub = "Offline";
+    } else {
+      sub = "Online";
+    }
+    if (who) sub += who->account.empty() ? " · guest" : " · account " + who->account;
   }
   subtitle_->set_text(sub);
   subtitle_->set_tooltip_text(conv->topic);
@@ -469,7 +481,10 @@ void MainWindow::Impl::UpdateStatus() {
   }
   for (const char* c : {"online", "away", "invisible", "offline"}) status_dot_->remove_css_class(c);
   status_dot_->add_css_class(css);
-  status_label_->set_text(text);
+  // Our own nick beside the status, so it is clear who we are (and that a
+  // guest may have become "nick_").
+  const std::string& me = core().nick();
+  status_label_->set_text(me.empty() ? std::string(text) : me + " · " + text);
   status_action_->set_state(Glib::Variant<Glib::ustring>::create(state));
 }
 
@@ -532,6 +547,8 @@ void MainWindow::Impl::ShowProblem(Problem problem, const std::string& subject,
                                    const std::string& human) {
   problem_ = problem;
   problem_text_ = human.empty() ? FallbackText(problem, subject) : human;
+  // For the UI tests (G_MESSAGES_DEBUG=chat-gtk), like notifications.
+  g_log("chat-gtk", G_LOG_LEVEL_DEBUG, "problem: %s", problem_text_.c_str());
   toast_timer_.disconnect();
   if (!IsConnectionProblem(problem)) {
     toast_timer_ = Glib::signal_timeout().connect_seconds(

@@ -266,6 +266,13 @@ void Core::Impl::OnWelcome(const irc::Message& m) {
   cap_ended = true;
   backoff_ms = Core::kMinBackoffMs;
   SetState(ConnState::kOnline);
+  // A guest whose nick was taken got nick_ (TryNextNick): say so, once per login.
+  if (opts.mode == LoginMode::kGuest && !opts.nick.empty() && !irc::EqualFold(nick, opts.nick) &&
+      !told_renamed) {
+    told_renamed = true;
+    Report(Problem::kNickInUse, nick,
+           "“" + opts.nick + "” is in use, so you are “" + nick + "” for now. /nick changes it.");
+  }
   if (Has("draft/chathistory")) {
     SendCmd("CHATHISTORY", {"TARGETS", "timestamp=" + FormatServerTime(now_ms - kTargetsBackMs),
                             "timestamp=" + FormatServerTime(now_ms + 86400000), "50"});
@@ -397,6 +404,7 @@ bool Core::LoadOutbox(std::string_view data) {
 
 void Core::Start(const LoginOptions& options, int64_t now_ms) {
   Impl& d = *impl_;
+  d.told_renamed = false;
   d.now_ms = now_ms;
   if (d.state != ConnState::kOffline && d.state != ConnState::kReconnectWait) {
     d.host->Disconnect();

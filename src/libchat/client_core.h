@@ -61,7 +61,8 @@ enum class Problem {
   kWrongPassword,         // 904 ERR_SASLFAIL / FAIL REGISTER ... on login
   kAccountExists,         // FAIL REGISTER ACCOUNT_EXISTS
   kRegistrationRefused,   // other FAIL REGISTER codes (WEAK_PASSWORD, ...)
-  kNickInUse,             // 433 for a logged-in account's nick, or guests out of alternatives
+  kNickInUse,             // 433 for a logged-in account's nick, or guests out of alternatives;
+                          // also (not fatal) a guest who got "nick_" instead of "nick"
   kUnreachable,           // Host reported a connect failure
   kConnectionLost,        // an established connection dropped
   kKicked,                // KICK of us (subject: channel)

@@ -91,6 +91,7 @@ struct Core::Impl {
   int cap_req_outstanding = 0;
   bool cap_ended = false;
   int nick_attempt = 0;
+  bool told_renamed = false;        // the guest was told their nick got a suffix
   std::string sasl_mech;            // "SCRAM-SHA-256" or "PLAIN" while authenticating
   int sasl_step = 0;
   std::string sasl_in;              // AUTHENTICATE chunks being collected

@@ -455,3 +455,21 @@ def test_draft_survives_a_conversation_switch(server, client, gtk):
     msg = watcher.expect(lambda m: m.command == "PRIVMSG" and m.nick == "alicegtk", timeout=15,
                          desc="the draft sent after switching back")
     assert msg.params == ["#second", "half-written draft"], msg
+
+
+def test_renamed_guest_is_told_and_sees_own_nick(server, client, gtk):
+    srv = server()
+    watcher = client("watcher9", server=srv)
+    watcher.send("NICK bobgtk")  # someone already has "bobgtk"
+    time.sleep(0.5)
+    b = gtk("bob", srv)
+    b.type("bobgtk")
+    b.key("alt+g")
+    watcher.expect(join_of("bobgtk_"), timeout=30, desc="the guest joining as bobgtk_")
+    wait_title(b, "#general")
+    time.sleep(1.0)
+    b.focus()
+    b.screenshot("15-renamed-guest")
+    # The main window's banner says it (the status button shows the nick:
+    # see the screenshot).
+    b.wait_output("problem: \u201cbobgtk\u201d is in use, so you are \u201cbobgtk_\u201d")

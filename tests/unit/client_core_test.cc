@@ -276,7 +276,11 @@ TEST(ClientCore, GuestNickInUseTriesAlternativesThenGivesUp) {
   STRCMP_EQUAL("NICK me__", host.sent.back().c_str());
   Feed(*core, {":srv 001 me__ :Welcome"});
   STRCMP_EQUAL("me__", core->nick().c_str());
-  CHECK_TRUE(host.problems.empty());
+  // Online, and told (not fatal) that the nick got a suffix (issue 18).
+  CHECK_TRUE(core->state() == ConnState::kOnline);
+  LONGS_EQUAL(1, host.problems.size());
+  CHECK_TRUE(host.problems[0].problem == Problem::kNickInUse);
+  host.problems.clear();
 
   core->Start(Guest("x"), 0);
   core->OnConnected(0);
@@ -1048,4 +1052,17 @@ TEST(ClientCore, AwayReplyIsShownOncePerMessage) {
   CHECK_TRUE(m != nullptr);
   CHECK_TRUE(m->state == Member::State::kAway);
   STRCMP_EQUAL("in a meeting", m->away_message.c_str());
+}
+
+TEST(ClientCore, RenamedGuestIsToldOnce) {
+  core->Start(Guest("bob"), 1000);
+  core->OnConnected(1000);
+  Feed(*core, {":srv CAP * LS :message-tags", ":srv CAP * ACK :message-tags",
+               ":srv 433 * bob :Nickname is already in use"});
+  CHECK_TRUE(host.Sent("NICK bob_"));
+  Feed(*core, {":srv 001 bob_ :Welcome"});
+  STRCMP_EQUAL("bob_", core->nick().c_str());
+  LONGS_EQUAL(1, host.problems.size());
+  CHECK_TRUE(host.problems[0].problem == Problem::kNickInUse);
+  CHECK_TRUE(host.problems[0].human.find("you are “bob_”") != std::string::npos);
 }
