@@ -149,7 +149,8 @@ void MemberPanel::Rebuild() {
       row.op = m.op;
       row.guest = m.account.empty();
       row.tooltip = name + (m.account.empty() ? " (guest, no account)" : " (account " + m.account + ")") +
-                    ", " + section.title;
+                    ", " + section.title +
+                    (m.away_message.empty() ? "" : ": " + m.away_message);
       rows.push_back(std::move(row));
       ++shown;
     }
