@@ -285,6 +285,21 @@ void MainWindow::Impl::SetupActions() {
     if (show && !active_.empty()) core().RequestMembers(active_);
   }, false);
 
+  // Previous/next conversation in sidebar order (channels, then direct).
+  auto step = [this](int delta) {
+    std::vector<std::string> keys;
+    for (auto kind : {Conversation::Kind::kChannel, Conversation::Kind::kDirect})
+      for (const auto& c : core().conversations())
+        if (c->kind == kind) keys.push_back(c->key);
+    if (keys.empty()) return;
+    auto it = std::find(keys.begin(), keys.end(), active_);
+    long i = it == keys.end() ? 0 : (it - keys.begin()) + delta;
+    long n = static_cast<long>(keys.size());
+    Select(keys[static_cast<std::size_t>(((i % n) + n) % n)]);
+  };
+  window_.add_action("next-conversation", [step] { step(1); });
+  window_.add_action("previous-conversation", [step] { step(-1); });
+
   // Keyboard shortcuts for the common actions.
   auto shortcuts = Gtk::ShortcutController::create();
   shortcuts->set_scope(Gtk::ShortcutScope::MANAGED);
@@ -296,6 +311,16 @@ void MainWindow::Impl::SetupActions() {
   add("<Control>j", "win.browse-channels");
   add("<Control>d", "win.new-direct");
   add("<Control>m", "win.show-members");
+  window_.add_controller(shortcuts);
+  // Conversation switching must win over the composer's own Ctrl+PgUp/PgDn
+  // (GtkTextView moves the cursor with them): capture phase.
+  shortcuts = Gtk::ShortcutController::create();
+  shortcuts->set_scope(Gtk::ShortcutScope::MANAGED);
+  shortcuts->set_propagation_phase(Gtk::PropagationPhase::CAPTURE);
+  add("<Alt>Down", "win.next-conversation");
+  add("<Control>Page_Down", "win.next-conversation");
+  add("<Alt>Up", "win.previous-conversation");
+  add("<Control>Page_Up", "win.previous-conversation");
   window_.add_controller(shortcuts);
   UpdateActions();
 }

@@ -473,3 +473,26 @@ def test_renamed_guest_is_told_and_sees_own_nick(server, client, gtk):
     # The main window's banner says it (the status button shows the nick:
     # see the screenshot).
     b.wait_output("problem: \u201cbobgtk\u201d is in use, so you are \u201cbobgtk_\u201d")
+
+
+def test_alt_down_and_ctrl_page_up_switch_conversations(server, client, gtk):
+    srv = server()
+    watcher = client("watcher10", server=srv)
+    watcher.send("JOIN #second")
+    watcher.expect("366")
+    a = gtk("alice", srv)
+    guest_login(a, "alicegtk", watcher)
+    a.type("/join #second")
+    a.key("Return")
+    watcher.expect(lambda m: m.command == "JOIN" and m.nick == "alicegtk" and m.params[0] == "#second",
+                   timeout=15)
+    wait_title(a, "#second")
+    a.key("alt+Up")  # to #general
+    wait_title(a, "#general")
+    a.key("ctrl+Next")  # Ctrl+PgDn: back to #second
+    wait_title(a, "#second")
+    a.type("sent after switching by keyboard")
+    a.key("Return")
+    msg = watcher.expect(lambda m: m.command == "PRIVMSG" and m.nick == "alicegtk", timeout=15)
+    assert msg.params == ["#second", "sent after switching by keyboard"], msg
+    a.screenshot("16-keyboard-switch")
