@@ -8,6 +8,7 @@
 #include <csignal>
 #include <memory>
 
+#include "gtkclient/bench.h"
 #include "gtkclient/connection.h"
 #include "gtkclient/keyring.h"
 #include "gtkclient/main_window.h"
@@ -29,6 +30,9 @@ Application::Application()
   add_main_option_entry(OptionType::INT, "port", '\0', "Port to show in the login window", "N");
   add_main_option_entry(OptionType::BOOL, "no-tls", '\0',
                         "Untick \"secure connection\" in the login window");
+  add_main_option_entry(OptionType::INT, "bench", '\0',
+                        "Measure the main-thread cost of events with N lines loaded, then exit", "N");
+  add_main_option_entry(OptionType::INT, "bench-events", '\0', "Events per kind for --bench", "N");
   signal_handle_local_options().connect(sigc::mem_fun(*this, &Application::OnLocalOptions),
                                         false);
 }
@@ -48,6 +52,18 @@ int Application::OnLocalOptions(const Glib::RefPtr<Glib::VariantDict>& options) 
   }
   bool no_tls = false;
   if (options->lookup_value("no-tls", no_tls)) opt_no_tls_ = no_tls;
+  int bench = 0;
+  if (options->lookup_value("bench", bench)) {
+    if (bench < 0 || bench > 1000000) {
+      g_printerr("chat-gtk: --bench must be between 0 and 1000000\n");
+      return 2;
+    }
+    bench_ = BenchOptions();
+    bench_->lines = bench;
+    int events = 0;
+    if (options->lookup_value("bench-events", events) && events > 0 && events <= 10000)
+      bench_->events = events;
+  }
   return -1;  // go on with the default handling (activate)
 }
 
@@ -96,6 +112,13 @@ void Application::on_shutdown() {
 }
 
 void Application::on_activate() {
+  if (bench_) {
+    hold();
+    RunBench(*this, *bench_);
+    release();
+    quit();
+    return;
+  }
   if (main_) {
     main_->present();
     return;

@@ -5,7 +5,8 @@
 // ConnState::kOnline) main window -> (Log out) login. Problems before the
 // first kOnline are shown in the login window; later ones by the main window.
 //
-// Command line: --server HOST, --port N, --no-tls prefill the login form.
+// Command line: --server HOST, --port N, --no-tls prefill the login form;
+// --bench N [--bench-events N] runs RunBench (bench.h) instead of the UI.
 // Files: settings in <config dir>/chat-gtk/, outbox and trusted
 // certificates in <data dir>/chat-gtk/ (XDG base directories).
 #ifndef CHAT_GTKCLIENT_APPLICATION_H_
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 
+#include "gtkclient/bench.h"
 #include "gtkclient/certificate_dialog.h"
 #include "gtkclient/file_writer.h"
 #include "gtkclient/login_window.h"
@@ -55,6 +57,7 @@ class Application : public Gtk::Application {
   Settings settings_;
   std::optional<std::string> opt_server_;
   std::optional<int> opt_port_;
+  std::optional<BenchOptions> bench_;  // --bench: measure, then exit
   bool opt_no_tls_ = false;
   std::string data_dir_;
   std::unique_ptr<FileWriter> settings_writer_;

@@ -98,6 +98,15 @@ void Composer::OnPasteClipboard(GtkTextView* view, gpointer self) {
   }
 }
 
+std::string Composer::Text() const { return view_.get_buffer()->get_text(); }
+
+void Composer::SetText(const std::string& text) {
+  clearing_ = true;
+  view_.get_buffer()->set_text(text);
+  view_.get_buffer()->place_cursor(view_.get_buffer()->end());
+  clearing_ = false;
+}
+
 void Composer::OnEmojiPicked(GtkEmojiChooser*, const char* text, gpointer self) {
   auto* composer = static_cast<Composer*>(self);
   composer->view_.get_buffer()->insert_at_cursor(text);

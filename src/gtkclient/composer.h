@@ -24,6 +24,10 @@ class Composer : public Gtk::Box {
   void Focus();
   // Clears the text without emitting signal_typing.
   void Clear();
+  // The text being written (UTF-8), and replacing it without emitting
+  // signal_typing (drafts: each conversation keeps its own).
+  std::string Text() const;
+  void SetText(const std::string& text);
 
   // Enter was pressed with non-blank text (UTF-8, may contain '\n'); the text
   // is cleared afterwards.

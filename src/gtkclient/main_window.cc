@@ -1,6 +1,7 @@
 #include "gtkclient/main_window.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "gtkclient/composer.h"
@@ -112,7 +113,10 @@ class MainWindow::Impl : public sigc::trackable {
   sigc::connection refresh_idle_, banner_timer_, toast_timer_;
 
   std::string active_;        // key of the shown conversation, "" for none
+  std::map<std::string, std::string> drafts_;  // key -> unsent composer text
   bool switched_ = false;     // active_ changed since the last Refresh
+  // What changed since the last Refresh; each costs a redraw of its part.
+  bool sidebar_dirty_ = true, lines_dirty_ = true, members_dirty_ = true;
   bool chose_initial_ = false;
   std::string select_when_known_;  // a name the user just created/joined/opened
   std::string problem_text_;  // shown in the banner until dismissed ("" none)
@@ -153,7 +157,16 @@ MainWindow::Impl::Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& bui
   messages_.signal_load_older.connect([this](std::string key) { core().LoadOlder(key); });
   composer_.signal_send.connect([this](std::string text) {
     if (active_.empty()) return;
-    core().SendText(active_, text, NowMs());
+    drafts_.erase(active_);
+    // Slash commands run in the core; they are never sent as text.
+    chat::client::InputResult result = core().Input(active_, text, NowMs());
+    UpdateStatus();
+    UpdateBanner();
+    if (result.quit) {
+      if (auto app = window_.get_application()) app->quit();
+      return;
+    }
+    if (!result.open.empty()) SelectWhenKnown(result.open);
   });
   composer_.signal_typing.connect([this](bool typing) {
     if (!active_.empty() && core().state() == ConnState::kOnline)
@@ -181,9 +194,20 @@ MainWindow::Impl::Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& bui
   }));
   session_connections_.push_back(session_.signal_problem.connect(
       [this](Problem p, std::string subject, std::string human) { ShowProblem(p, subject, human); }));
-  session_connections_.push_back(session_.signal_conversations.connect([this] { ScheduleRefresh(); }));
-  session_connections_.push_back(session_.signal_lines.connect([this](std::string) { ScheduleRefresh(); }));
-  session_connections_.push_back(session_.signal_members.connect([this](std::string) { ScheduleRefresh(); }));
+  session_connections_.push_back(session_.signal_conversations.connect([this] {
+    sidebar_dirty_ = true;
+    ScheduleRefresh();
+  }));
+  session_connections_.push_back(session_.signal_lines.connect([this](std::string key) {
+    if (key != active_) return;  // unread counts come with signal_conversations
+    lines_dirty_ = true;
+    ScheduleRefresh();
+  }));
+  session_connections_.push_back(session_.signal_members.connect([this](std::string key) {
+    if (key != active_) return;
+    members_dirty_ = true;
+    ScheduleRefresh();
+  }));
   session_connections_.push_back(session_.signal_typing.connect([this](std::string key) {
     if (key == active_) UpdateTyping();
   }));
@@ -268,6 +292,21 @@ void MainWindow::Impl::SetupActions() {
     if (show && !active_.empty()) core().RequestMembers(active_);
   }, false);
 
+  // Previous/next conversation in sidebar order (channels, then direct).
+  auto step = [this](int delta) {
+    std::vector<std::string> keys;
+    for (auto kind : {Conversation::Kind::kChannel, Conversation::Kind::kDirect})
+      for (const auto& c : core().conversations())
+        if (c->kind == kind) keys.push_back(c->key);
+    if (keys.empty()) return;
+    auto it = std::find(keys.begin(), keys.end(), active_);
+    long i = it == keys.end() ? 0 : (it - keys.begin()) + delta;
+    long n = static_cast<long>(keys.size());
+    Select(keys[static_cast<std::size_t>(((i % n) + n) % n)]);
+  };
+  window_.add_action("next-conversation", [step] { step(1); });
+  window_.add_action("previous-conversation", [step] { step(-1); });
+
   // Keyboard shortcuts for the common actions.
   auto shortcuts = Gtk::ShortcutController::create();
   shortcuts->set_scope(Gtk::ShortcutScope::MANAGED);
@@ -279,6 +318,16 @@ void MainWindow::Impl::SetupActions() {
   add("<Control>j", "win.browse-channels");
   add("<Control>d", "win.new-direct");
   add("<Control>m", "win.show-members");
+  window_.add_controller(shortcuts);
+  // Conversation switching must win over the composer's own Ctrl+PgUp/PgDn
+  // (GtkTextView moves the cursor with them): capture phase.
+  shortcuts = Gtk::ShortcutController::create();
+  shortcuts->set_scope(Gtk::ShortcutScope::MANAGED);
+  shortcuts->set_propagation_phase(Gtk::PropagationPhase::CAPTURE);
+  add("<Alt>Down", "win.next-conversation");
+  add("<Control>Page_Down", "win.next-conversation");
+  add("<Alt>Up", "win.previous-conversation");
+  add("<Control>Page_Up", "win.previous-conversation");
   window_.add_controller(shortcuts);
   UpdateActions();
 }
@@ -341,20 +390,25 @@ void MainWindow::Impl::Refresh() {
     active_.clear();
     switched_ = true;
   }
-  sidebar_.Update(core());
-  sidebar_.Select(active_);
-  messages_.Show(conv, switched_);
-  if (switched_) members_.ClearSearch();
-  members_.SetSelf(core().nick());
-  if (conv && conv->kind == Conversation::Kind::kDirect && conv->members.empty()) {
-    // Direct conversations have no roster: show the two people in it.
-    std::vector<chat::client::Member> pair(2);
-    pair[0].nick = conv->name;
-    pair[1].nick = core().nick();
-    members_.SetMembers(&pair);
-  } else {
-    members_.SetMembers(conv ? &conv->members : nullptr);
+  if (sidebar_dirty_ || switched_) {
+    sidebar_.Update(core());
+    sidebar_.Select(active_);
   }
+  if (lines_dirty_ || switched_) messages_.Show(conv, switched_);
+  if (switched_) members_.ClearSearch();
+  if (members_dirty_ || switched_) {
+    members_.SetSelf(core().nick());
+    if (conv && conv->kind == Conversation::Kind::kDirect && conv->members.empty()) {
+      // Direct conversations have no roster: show the two people in it.
+      std::vector<chat::client::Member> pair(2);
+      pair[0].nick = conv->name;
+      pair[1].nick = core().nick();
+      members_.SetMembers(&pair);
+    } else {
+      members_.SetMembers(conv ? &conv->members : nullptr);
+    }
+  }
+  sidebar_dirty_ = lines_dirty_ = members_dirty_ = false;
   center_stack_->set_visible_child(conv ? "chat" : "empty");
   if (switched_ && conv) {
     composer_.SetTarget(conv->name);
@@ -363,6 +417,7 @@ void MainWindow::Impl::Refresh() {
   switched_ = false;
   UpdateTyping();
   UpdateHeader();
+  UpdateStatus();  // our nick may have changed
   UpdateActions();
   if (browse_) {
     std::vector<std::string> joined;
@@ -378,7 +433,13 @@ void MainWindow::Impl::Select(const std::string& key) {
     return;
   }
   if (!active_.empty() && core().state() == ConnState::kOnline) core().SetTyping(active_, false, NowMs());
-  composer_.Clear();
+  // Each conversation keeps what was being written in it.
+  if (!active_.empty()) {
+    std::string draft = composer_.Text();
+    if (draft.empty()) drafts_.erase(active_); else drafts_[active_] = draft;
+  }
+  auto draft = drafts_.find(key);
+  composer_.SetText(draft == drafts_.end() ? "" : draft->second);
   active_ = key;
   switched_ = true;
   chose_initial_ = true;
@@ -408,7 +469,18 @@ void MainWindow::Impl::UpdateHeader() {
     if (!conv->joined) sub = "Not joined";
     if (!conv->topic.empty()) sub += " · " + conv->topic;
   } else {
-    sub = "Direct message";
+    // What the channels we share say about them (away-notify, RPL_AWAY).
+    const chat::client::Member* who = core().FindPerson(conv->name);
+    if (!who) {
+      sub = "Direct message";
+    } else if (who->state == chat::client::Member::State::kAway) {
+      sub = who->away_message.empty() ? "Away" : "Away: " + who->away_message;
+    } else if (who->state == chat::client::Member::State::kOffline) {
+      sub = "Offline";
+    } else {
+      sub = "Online";
+    }
+    if (who) sub += who->account.empty() ? " · guest" : " · account " + who->account;
   }
   subtitle_->set_text(sub);
   subtitle_->set_tooltip_text(conv->topic);
@@ -441,7 +513,10 @@ void MainWindow::Impl::UpdateStatus() {
   }
   for (const char* c : {"online", "away", "invisible", "offline"}) status_dot_->remove_css_class(c);
   status_dot_->add_css_class(css);
-  status_label_->set_text(text);
+  // Our own nick beside the status, so it is clear who we are (and that a
+  // guest may have become "nick_").
+  const std::string& me = core().nick();
+  status_label_->set_text(me.empty() ? std::string(text) : me + " · " + text);
   status_action_->set_state(Glib::Variant<Glib::ustring>::create(state));
 }
 
@@ -504,6 +579,8 @@ void MainWindow::Impl::ShowProblem(Problem problem, const std::string& subject,
                                    const std::string& human) {
   problem_ = problem;
   problem_text_ = human.empty() ? FallbackText(problem, subject) : human;
+  // For the UI tests (G_MESSAGES_DEBUG=chat-gtk), like notifications.
+  g_log("chat-gtk", G_LOG_LEVEL_DEBUG, "problem: %s", problem_text_.c_str());
   toast_timer_.disconnect();
   if (!IsConnectionProblem(problem)) {
     toast_timer_ = Glib::signal_timeout().connect_seconds(

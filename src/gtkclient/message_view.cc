@@ -1,5 +1,6 @@
 #include "gtkclient/message_view.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "gtkclient/a11y.h"
@@ -70,19 +71,14 @@ class RowWidget : public Gtk::Box {
   }
 
   void Bind(const MessageRow& row) {
-    for (const char* css : {"day", "event", "pending", "mention", "notice", "grouped"})
+    for (const char* css : {"event", "pending", "mention", "notice", "grouped"})
       remove_css_class(css);
-    bool day = row.type == MessageRow::Type::kDay;
-    day_.set_visible(day);
-    header_.set_visible(!day && row.type == MessageRow::Type::kMessage && row.header);
-    body_row_.set_visible(!day);
-    pending_icon_.set_visible(row.pending);
-    pending_label_.set_visible(row.pending);
-    if (day) {
-      add_css_class("day");
-      day_.set_text(row.markup);
-      return;
-    }
+    day_.set_visible(!row.day.empty());
+    day_.set_text(row.day);
+    header_.set_visible(row.type == MessageRow::Type::kMessage && row.header);
+    pending_icon_.set_visible(row.pending || !row.status.empty());
+    pending_label_.set_visible(row.pending || !row.status.empty());
+    pending_label_.set_text(row.status.empty() ? "sending…" : row.status);
     if (row.type == MessageRow::Type::kEvent) add_css_class("event");
     if (row.type == MessageRow::Type::kMessage && !row.header) add_css_class("grouped");
     if (row.pending) add_css_class("pending");
@@ -126,6 +122,11 @@ std::string EventText(const ChatLine& line) {
   }
 }
 
+bool IsMessage(const ChatLine& line) {
+  return line.kind == ChatLine::Kind::kMessage || line.kind == ChatLine::Kind::kAction ||
+         line.kind == ChatLine::Kind::kNotice;
+}
+
 std::string DayLabel(const Glib::DateTime& when, const Glib::DateTime& now) {
   const Glib::DateTime yesterday = now.add_days(-1);
   auto same_day = [](const Glib::DateTime& a, const Glib::DateTime& b) {
@@ -139,54 +140,54 @@ std::string DayLabel(const Glib::DateTime& when, const Glib::DateTime& now) {
 
 }  // namespace
 
+MessageRow BuildMessageRow(const ChatLine* prev, const ChatLine& line, const Glib::DateTime& now) {
+  const Glib::DateTime when = Glib::DateTime::create_now_local(line.time_ms / 1000);
+  MessageRow row;
+  bool same_day = false;
+  if (prev) {
+    const Glib::DateTime before = Glib::DateTime::create_now_local(prev->time_ms / 1000);
+    same_day = before.get_year() == when.get_year() &&
+               before.get_day_of_year() == when.get_day_of_year();
+  }
+  if (!same_day) row.day = DayLabel(when, now);
+  row.nick = line.from;
+  row.color = NickColor(line.from);
+  row.time = when.format("%H:%M");
+  row.tooltip = when.format("%A, %B %-e, %Y %H:%M:%S");
+  row.pending = line.pending;
+  if (!line.waiting_for.empty()) row.status = "will be delivered when " + line.waiting_for + " is back";
+  row.mention = line.mention;
+  if (IsMessage(line)) {
+    row.type = MessageRow::Type::kMessage;
+    row.notice = line.kind == ChatLine::Kind::kNotice;
+    // One group: same sender, same day, under kGroupGapMs apart, no event between.
+    row.header = !(same_day && IsMessage(*prev) && prev->from == line.from &&
+                   line.time_ms - prev->time_ms < kGroupGapMs && line.time_ms >= prev->time_ms);
+    if (line.kind == ChatLine::Kind::kAction) {
+      row.markup = "<i><span foreground=\"" + row.color + "\">" + EscapeMarkup(line.from) +
+                   "</span> " + Linkify(line.text) + "</i>";
+    } else {
+      row.markup = Linkify(line.text);
+      if (!line.file_tag.empty()) {  // file sharing: the card shows name, size, thumbnail
+        row.file_tag = line.file_tag;
+        row.link = line.text;
+      }
+    }
+  } else {
+    row.type = MessageRow::Type::kEvent;
+    row.markup = EventText(line) + "  <span size=\"small\">" + row.time + "</span>";
+  }
+  return row;
+}
+
 std::vector<MessageRow> BuildMessageRows(const Conversation& conv, int64_t now_s) {
   std::vector<MessageRow> rows;
-  rows.reserve(conv.lines.size() + 8);
+  rows.reserve(conv.lines.size());
   const Glib::DateTime now = Glib::DateTime::create_now_local(now_s);
-  int last_day = -1, last_year = -1;
-  const ChatLine* prev = nullptr;  // previous message line in the current group
+  const ChatLine* prev = nullptr;
   for (const ChatLine& line : conv.lines) {
-    const Glib::DateTime when = Glib::DateTime::create_now_local(line.time_ms / 1000);
-    if (when.get_day_of_year() != last_day || when.get_year() != last_year) {
-      MessageRow day;
-      day.type = MessageRow::Type::kDay;
-      day.markup = DayLabel(when, now);
-      rows.push_back(std::move(day));
-      last_day = when.get_day_of_year();
-      last_year = when.get_year();
-      prev = nullptr;
-    }
-    MessageRow row;
-    row.nick = line.from;
-    row.color = NickColor(line.from);
-    row.time = when.format("%H:%M");
-    row.tooltip = when.format("%A, %B %-e, %Y %H:%M:%S");
-    row.pending = line.pending;
-    row.mention = line.mention;
-    bool is_message = line.kind == ChatLine::Kind::kMessage ||
-                      line.kind == ChatLine::Kind::kAction || line.kind == ChatLine::Kind::kNotice;
-    if (is_message) {
-      row.type = MessageRow::Type::kMessage;
-      row.notice = line.kind == ChatLine::Kind::kNotice;
-      row.header = !(prev && prev->from == line.from && line.time_ms - prev->time_ms < kGroupGapMs &&
-                     line.time_ms >= prev->time_ms);
-      if (line.kind == ChatLine::Kind::kAction) {
-        row.markup = "<i><span foreground=\"" + row.color + "\">" + EscapeMarkup(line.from) +
-                     "</span> " + Linkify(line.text) + "</i>";
-      } else {
-        row.markup = Linkify(line.text);
-        if (!line.file_tag.empty()) {  // file sharing: the card shows name, size, thumbnail
-          row.file_tag = line.file_tag;
-          row.link = line.text;
-        }
-      }
-      prev = &line;
-    } else {
-      row.type = MessageRow::Type::kEvent;
-      row.markup = EventText(line) + "  <span size=\"small\">" + row.time + "</span>";
-      prev = nullptr;  // an event breaks the group
-    }
-    rows.push_back(std::move(row));
+    rows.push_back(BuildMessageRow(prev, line, now));
+    prev = &line;
   }
   return rows;
 }
@@ -218,37 +219,98 @@ MessageView::MessageView() : Gtk::Box(Gtk::Orientation::VERTICAL) {
   append(scroller_);
 }
 
+MessageView::~MessageView() { older_idle_.disconnect(); }
+
+namespace {
+
+int LocalDay(int64_t now_s) {
+  const Glib::DateTime now = Glib::DateTime::create_now_local(now_s);
+  return now.get_year() * 1000 + now.get_day_of_year();
+}
+
+}  // namespace
+
 void MessageView::Show(const Conversation* conv, bool switched) {
-  std::vector<MessageRow> rows;
-  if (conv) rows = BuildMessageRows(*conv, g_get_real_time() / 1000000);
-  if (switched) {
-    rows_.clear();
+  const int64_t now_s = g_get_real_time() / 1000000;
+  const int today = LocalDay(now_s);
+  // Another conversation, or a new day ("Today" became "Yesterday"): redraw all.
+  if (switched || !conv || conv->key != key_ || today != built_day_) {
+    revs_.clear();
+    stale_ = 0;
     store_->remove_all();
-    at_bottom_ = true;
-    loading_older_ = false;
+    if (switched) {
+      at_bottom_ = true;
+      loading_older_ = false;
+    }
   }
+  built_day_ = today;
   key_ = conv ? conv->key : "";
   complete_ = !conv || conv->history_complete || !conv->history_loaded;
-  // Common prefix and suffix stay; only the middle is replaced.
-  std::size_t prefix = 0;
-  while (prefix < rows.size() && prefix < rows_.size() && rows[prefix] == rows_[prefix]) ++prefix;
-  std::size_t suffix = 0;
-  while (suffix < rows.size() - prefix && suffix < rows_.size() - prefix &&
-         rows[rows.size() - 1 - suffix] == rows_[rows_.size() - 1 - suffix])
-    ++suffix;
-  if (prefix < rows_.size() || prefix < rows.size()) {
-    // Older lines arrived at the top: that request is answered.
-    if (prefix == 0 && !rows_.empty()) loading_older_ = false;
-    std::vector<Glib::RefPtr<Glib::Object>> added;
-    for (std::size_t i = prefix; i < rows.size() - suffix; ++i) added.push_back(RowItem::Create(rows[i]));
-    bool stick = at_bottom_;
-    store_->splice(static_cast<guint>(prefix), static_cast<guint>(rows_.size() - prefix - suffix), added);
-    rows_ = std::move(rows);
-    if (stick) ScrollToBottom();
-  }
+  if (conv) Update(*conv, now_s);
   if (complete_) loading_older_ = false;
   // Not enough lines to scroll: the user cannot reach the top, so ask now.
-  Glib::signal_idle().connect_once(sigc::mem_fun(*this, &MessageView::MaybeLoadOlder));
+  if (!older_idle_.connected())
+    older_idle_ = Glib::signal_idle().connect([this] {
+      MaybeLoadOlder();
+      return false;
+    });
+}
+
+void MessageView::Update(const Conversation& conv, int64_t now_s) {
+  const auto& lines = conv.lines;
+  // Lines the core trimmed at the front since the last update: the first
+  // line it still has is at index `trimmed` of revs_.
+  std::size_t trimmed = 0;
+  if (!lines.empty() && !revs_.empty() && revs_.front() != lines.front().rev) {
+    auto it = std::find(revs_.begin(), revs_.end(), lines.front().rev);
+    if (it != revs_.end()) trimmed = static_cast<std::size_t>(it - revs_.begin());
+  }
+  // Same rev: same line, unchanged. Only the changed middle is rebuilt.
+  std::size_t prefix = 0;
+  const std::size_t old_n = revs_.size() - trimmed, new_n = lines.size();
+  while (prefix < old_n && prefix < new_n && revs_[trimmed + prefix] == lines[prefix].rev) ++prefix;
+  std::size_t suffix = 0;
+  while (suffix < old_n - prefix && suffix < new_n - prefix &&
+         revs_[revs_.size() - 1 - suffix] == lines[new_n - 1 - suffix].rev)
+    ++suffix;
+  if (trimmed == 0 && prefix == old_n && prefix == new_n) return;  // nothing changed
+
+  const bool stick = at_bottom_;
+  const Glib::DateTime now = Glib::DateTime::create_now_local(now_s);
+  if (trimmed > 0) {
+    // Removing rows at the top makes the ListView re-anchor (tens of ms
+    // with 10,000 rows), and a full conversation trims one line per
+    // message: the trimmed rows stay shown ("stale") and go in one splice
+    // once there are kMaxStaleRows of them.
+    revs_.erase(revs_.begin(), revs_.begin() + static_cast<std::ptrdiff_t>(trimmed));
+    stale_ += trimmed;
+    if (stale_ > kMaxStaleRows) {
+      store_->splice(0, static_cast<guint>(stale_), {});
+      stale_ = 0;
+      // The new first line has no predecessor now (its day label shows).
+      if (prefix > 0) store_->splice(0, 1, {RowItem::Create(BuildMessageRow(nullptr, lines[0], now))});
+    }
+  } else if (prefix == 0 && old_n > 0) {
+    loading_older_ = false;  // older lines arrived at the top: that request is answered
+  }
+  // Rebuild [prefix, new_n - suffix) and the line after it, whose grouping
+  // and day label depend on the line before it.
+  const std::size_t end = new_n - suffix + (suffix > 0 ? 1 : 0);
+  const std::size_t removed = old_n - prefix - suffix + (suffix > 0 ? 1 : 0);
+  std::vector<Glib::RefPtr<Glib::Object>> added;
+  added.reserve(end - prefix);
+  for (std::size_t i = prefix; i < end; ++i) {
+    const ChatLine* prev = i > 0 ? &lines[i - 1] : nullptr;
+    added.push_back(RowItem::Create(BuildMessageRow(prev, lines[i], now)));
+  }
+  store_->splice(static_cast<guint>(stale_ + prefix), static_cast<guint>(removed), added);
+  revs_.erase(revs_.begin() + static_cast<std::ptrdiff_t>(prefix),
+              revs_.begin() + static_cast<std::ptrdiff_t>(old_n - suffix));
+  std::vector<uint64_t> new_revs;
+  new_revs.reserve(new_n - suffix - prefix);
+  for (std::size_t i = prefix; i < new_n - suffix; ++i) new_revs.push_back(lines[i].rev);
+  revs_.insert(revs_.begin() + static_cast<std::ptrdiff_t>(prefix), new_revs.begin(), new_revs.end());
+  if (stick) ScrollToBottom();
 }
 
 void MessageView::OnScroll() {

@@ -2,15 +2,19 @@
 // per group of consecutive messages (same sender, under 5 minutes apart),
 // day separators, quieter system events, dimmed pending lines with a clock,
 // highlighted mentions, per-nick colors and clickable links. A Gtk::ListView
-// over a Gio::ListStore, updated by a prefix/suffix diff so appending or
-// prepending does not rebuild widgets. Scrolling to the top asks for older
-// history through signal_load_older.
+// over a Gio::ListStore with one item per line. Updates are incremental: the
+// view remembers the ChatLine::rev of every line it shows and rebuilds only
+// the rows of new or changed lines (and the row after them, whose grouping
+// depends on its predecessor), so an incoming message costs the same with
+// 10 lines or 10,000 (doc/performance.md, chat-gtk). Scrolling to the top
+// asks for older history through signal_load_older.
 #ifndef CHAT_GTKCLIENT_MESSAGE_VIEW_H_
 #define CHAT_GTKCLIENT_MESSAGE_VIEW_H_
 
 #include <gtkmm.h>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -20,8 +24,9 @@ namespace chatgtk {
 
 // One displayed row, computed from the model (exposed for the row factory).
 struct MessageRow {
-  enum class Type { kDay, kMessage, kEvent };
+  enum class Type { kMessage, kEvent };
   Type type = Type::kMessage;
+  std::string day;       // "Today", "Monday, March 2": a day separator above this row; "" none
   bool header = false;   // show sender and time above the text
   std::string nick;      // sender
   std::string color;     // "#rrggbb" for the sender
@@ -29,26 +34,31 @@ struct MessageRow {
   std::string tooltip;   // full local date and time
   std::string markup;    // body as Pango markup (links, escaping)
   bool pending = false;
+  std::string status;    // "will be delivered when bob is back"; "" none
   bool mention = false;
   bool notice = false;
   std::string file_tag;  // +chatd.dev/file value: a file card is shown (files/file_card.h)
   std::string link;      // the message text when file_tag is set: the file's URL
 
   bool operator==(const MessageRow& o) const {
-    return type == o.type && header == o.header && nick == o.nick && time == o.time &&
-           markup == o.markup && pending == o.pending && mention == o.mention &&
-           notice == o.notice && tooltip == o.tooltip &&
-           file_tag == o.file_tag;
+    return type == o.type && day == o.day && header == o.header && nick == o.nick && time == o.time &&
+           markup == o.markup && pending == o.pending && status == o.status && mention == o.mention &&
+           notice == o.notice && tooltip == o.tooltip && file_tag == o.file_tag;
   }
 };
 
-// Turns a conversation's lines into display rows; `now_s` (Unix seconds)
-// decides "Today"/"Yesterday". Pure apart from the local time zone.
+// The row of `line`, given the line before it (nullptr for the first line):
+// the day separator and the sender header show when they differ from it.
+// `now` decides "Today"/"Yesterday". Pure apart from the local time zone.
+MessageRow BuildMessageRow(const chat::client::ChatLine* prev, const chat::client::ChatLine& line,
+                           const Glib::DateTime& now);
+// All rows of a conversation, one per line; `now_s` in Unix seconds.
 std::vector<MessageRow> BuildMessageRows(const chat::client::Conversation& conv, int64_t now_s);
 
 class MessageView : public Gtk::Box {
  public:
   MessageView();
+  ~MessageView() override;
 
   // Shows `conv` (nullptr: nothing). Call on every change of its lines; pass
   // `switched` when it is a different conversation than before, which jumps
@@ -60,6 +70,7 @@ class MessageView : public Gtk::Box {
   sigc::signal<void(std::string)> signal_load_older;
 
  private:
+  void Update(const chat::client::Conversation& conv, int64_t now_s);
   void OnScroll();
   void ScrollToBottom();
   void MaybeLoadOlder();
@@ -67,8 +78,13 @@ class MessageView : public Gtk::Box {
   Gtk::ScrolledWindow scroller_;
   Glib::RefPtr<Gio::ListStore<Glib::Object>> store_;
   Gtk::ListView* list_ = nullptr;
-  std::vector<MessageRow> rows_;
+  // Rows of lines the core already trimmed, still at the top (see Update).
+  static constexpr std::size_t kMaxStaleRows = 1000;
+  std::size_t stale_ = 0;
+  std::deque<uint64_t> revs_;  // ChatLine::rev of each row after the stale ones, in order
   std::string key_;
+  int built_day_ = 0;           // local year*1000+day-of-year the rows were built on
+  sigc::connection older_idle_;
   bool complete_ = true;        // no older history to load
   bool loading_older_ = false;  // asked, waiting for lines
   bool at_bottom_ = true;

@@ -82,9 +82,16 @@ class Session::Impl : public chat::client::Host {
   }
 
   // --- chat::client::Host: I/O.
-  void Connect() override { connection_.Open(); }
+  void Connect() override {
+    if (!loopback_) return connection_.Open();
+    Glib::signal_idle().connect_once([this, alive = std::weak_ptr<bool>(alive_)] {
+      if (alive.expired()) return;
+      core_.OnConnected(NowMs());
+      Rearm();
+    });
+  }
   void SendLine(std::string_view line) override {
-    connection_.Send(line);
+    if (!loopback_) connection_.Send(line);
     Later(nullptr);
   }
   void Disconnect() override { connection_.Close(std::exchange(quit_done_, nullptr)); }
@@ -135,7 +142,13 @@ class Session::Impl : public chat::client::Host {
     });
   }
 
+  void Feed(std::string_view bytes) {
+    core_.OnData(bytes, NowMs());
+    Rearm();
+  }
+
   Session* owner_;
+  bool loopback_ = false;
   ServerAddress address_;
   std::string profile_dir_;
   TrustStore trust_;
@@ -226,6 +239,16 @@ Session::Session(ServerAddress address, std::string profile_dir)
     : impl_(std::make_unique<Impl>(this, std::move(address), std::move(profile_dir))) {}
 
 Session::~Session() = default;
+
+std::unique_ptr<Session> Session::CreateLoopback(std::string profile_dir) {
+  auto session = std::make_unique<Session>(ServerAddress(), std::move(profile_dir));
+  session->impl_->loopback_ = true;
+  return session;
+}
+
+void Session::Feed(std::string_view bytes) {
+  if (impl_->loopback_) impl_->Feed(bytes);
+}
 
 void Session::Start(const chat::client::LoginOptions& options) { impl_->Start(options); }
 

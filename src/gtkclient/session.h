@@ -49,6 +49,13 @@ class Session {
   Session(ServerAddress address, std::string profile_dir);
   ~Session();
 
+  // A Session with no network (chat-gtk --bench): Connect() succeeds at the
+  // next main-loop iteration, lines the core sends are dropped, and the
+  // server's side is whatever the caller hands to Feed().
+  static std::unique_ptr<Session> CreateLoopback(std::string profile_dir);
+  // Loopback only: `bytes` (IRC lines with CR LF) arrive as if from the server.
+  void Feed(std::string_view bytes);
+
   // Starts (or restarts after a fatal problem) with these credentials.
   void Start(const chat::client::LoginOptions& options);
   // The user accepted a certificate: `always` pins it in the trust file,

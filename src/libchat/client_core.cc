@@ -267,6 +267,13 @@ void Core::Impl::OnWelcome(const irc::Message& m) {
   cap_ended = true;
   backoff_ms = Core::kMinBackoffMs;
   SetState(ConnState::kOnline);
+  // A guest whose nick was taken got nick_ (TryNextNick): say so, once per login.
+  if (opts.mode == LoginMode::kGuest && !opts.nick.empty() && !irc::EqualFold(nick, opts.nick) &&
+      !told_renamed) {
+    told_renamed = true;
+    Report(Problem::kNickInUse, nick,
+           "“" + opts.nick + "” is in use, so you are “" + nick + "” for now. /nick changes it.");
+  }
   if (Has("draft/chathistory")) {
     SendCmd("CHATHISTORY", {"TARGETS", "timestamp=" + FormatServerTime(now_ms - kTargetsBackMs),
                             "timestamp=" + FormatServerTime(now_ms + 86400000), "50"});
@@ -399,6 +406,7 @@ bool Core::LoadOutbox(std::string_view data) {
 
 void Core::Start(const LoginOptions& options, int64_t now_ms) {
   Impl& d = *impl_;
+  d.told_renamed = false;
   d.now_ms = now_ms;
   if (d.state != ConnState::kOffline && d.state != ConnState::kReconnectWait) {
     d.host->Disconnect();
@@ -415,11 +423,11 @@ void Core::Start(const LoginOptions& options, int64_t now_ms) {
   d.host->Connect();
 }
 
-void Core::GoOffline() {
+void Core::GoOffline(std::string_view quit_message) {
   Impl& d = *impl_;
   if (d.state == ConnState::kRegistering || d.state == ConnState::kOnline) {
     d.quitting = true;
-    d.SendCmd("QUIT", {"Going offline"});
+    d.SendCmd("QUIT", {std::string(quit_message)});
   }
   if (d.state != ConnState::kOffline && d.state != ConnState::kReconnectWait) d.host->Disconnect();
   d.DropConnection();
@@ -691,12 +699,14 @@ void Core::CreateGroup(std::string_view channel, const std::vector<std::string>&
   }
 }
 
-void Core::Leave(std::string_view key) {
+void Core::Leave(std::string_view key, std::string_view reason) {
   Impl& d = *impl_;
   Conversation* c = d.FindConv(key);
   if (c == nullptr) return;
   if (c->kind == Conversation::Kind::kChannel && c->joined && d.state == ConnState::kOnline) {
-    d.SendCmd("PART", {c->name});
+    std::vector<std::string> params{c->name};
+    if (!reason.empty()) params.emplace_back(reason);
+    d.SendCmd("PART", params);
   }
   // Unsent messages to a conversation the user closed would only fail later.
   std::vector<std::string> drop;
@@ -727,6 +737,16 @@ void Core::ListChannels() {
   Impl& d = *impl_;
   d.list.clear();
   if (d.state == ConnState::kOnline) d.SendCmd("LIST", {});
+}
+
+const Member* Core::FindPerson(std::string_view nick) const {
+  for (const auto& c : impl_->convs) {
+    if (c->kind != Conversation::Kind::kChannel) continue;
+    for (const Member& m : c->members) {
+      if (!m.nick.empty() && irc::EqualFold(m.nick, nick)) return &m;
+    }
+  }
+  return nullptr;
 }
 
 ConnState Core::state() const { return impl_->state; }

@@ -61,7 +61,8 @@ enum class Problem {
   kWrongPassword,         // 904 ERR_SASLFAIL / FAIL REGISTER ... on login
   kAccountExists,         // FAIL REGISTER ACCOUNT_EXISTS
   kRegistrationRefused,   // other FAIL REGISTER codes (WEAK_PASSWORD, ...)
-  kNickInUse,             // 433 for a logged-in account's nick, or guests out of alternatives
+  kNickInUse,             // 433 for a logged-in account's nick, or guests out of alternatives;
+                          // also (not fatal) a guest who got "nick_" instead of "nick"
   kUnreachable,           // Host reported a connect failure
   kConnectionLost,        // an established connection dropped
   kKicked,                // KICK of us (subject: channel)
@@ -77,7 +78,9 @@ enum class Problem {
 
 // One line in a conversation's view.
 struct ChatLine {
-  enum class Kind { kMessage, kAction, kNotice, kJoin, kPart, kQuit, kKick, kTopic, kNick, kMode };
+  // kInfo: a local line from the client itself (command help, WHOIS, "alice
+  // is away"); never sent, never counted as unread.
+  enum class Kind { kMessage, kAction, kNotice, kJoin, kPart, kQuit, kKick, kTopic, kNick, kMode, kInfo };
   Kind kind = Kind::kMessage;
   std::string msgid;   // server msgid; empty for pending outbox lines and some events
   std::string label;   // our outbox label for lines we sent; empty otherwise
@@ -92,12 +95,20 @@ struct ChatLine {
   // The +chatd.dev/file tag's raw value when the message shares a file
   // (libchat/files/file_tag.h parses it); "" otherwise.
   std::string file_tag;
+  // Set when the server took a direct message for an offline account
+  // (NOTE PRIVMSG RECIPIENT_OFFLINE): the nick it waits for. Not an error.
+  std::string waiting_for;
+  // Changes whenever the core adds or changes this line; unique within one
+  // Core. A view that remembers the revs it has drawn redraws only lines
+  // whose rev it has not seen (MessageView's incremental update).
+  uint64_t rev = 0;
 };
 
 struct Member {
   std::string nick;     // "" when the account is offline (roster only)
   std::string account;  // "" for guests
   enum class State { kOnline, kAway, kOffline } state = State::kOnline;
+  std::string away_message;  // UTF-8, when kAway and known (away-notify, RPL_AWAY)
   bool op = false;
   bool voice = false;
 };
@@ -125,6 +136,12 @@ struct ChannelListEntry {
   std::string name;
   int users = 0;
   std::string topic;  // without the "[+modes] " prefix chatd puts first
+};
+
+// What Core::Input asks of the window after a command.
+struct InputResult {
+  std::string open;   // a conversation to show now (its name), "" none
+  bool quit = false;  // /quit: QUIT was sent; the application should close
 };
 
 // What the core needs from its environment. Implemented by chat-gtk's
@@ -165,7 +182,7 @@ class Host {
 
 class Core {
  public:
-  static constexpr std::size_t kMaxLines = 2000;       // per conversation, in memory
+  static constexpr std::size_t kMaxLines = 10000;      // per conversation, in memory
   static constexpr int kHistoryPage = 50;              // CHATHISTORY page size
   static constexpr int64_t kTypingTimeoutMs = 6000;    // +typing=active lasts this long
   static constexpr int64_t kMinBackoffMs = 1000;       // reconnect backoff: 1 s, doubling,
@@ -183,8 +200,9 @@ class Core {
   // Starts connecting with these credentials (kConnecting). Also used after a
   // fatal problem to try again with corrected input.
   void Start(const LoginOptions& options, int64_t now_ms);
-  // The user chose Offline: QUIT, Host::Disconnect, kOffline, no reconnect.
-  void GoOffline();
+  // The user chose Offline: QUIT (with `quit_message`), Host::Disconnect,
+  // kOffline, no reconnect.
+  void GoOffline(std::string_view quit_message = "Going offline");
   // Host events.
   void OnConnected(int64_t now_ms);
   void OnData(std::string_view bytes, int64_t now_ms);   // any chunking
@@ -200,6 +218,23 @@ class Core {
   // become ACTIONs. Multi-line text is sent as one PRIVMSG per line, each
   // with its own outbox label. Always shows the lines as pending at once.
   void SendText(std::string_view key, std::string_view text, int64_t now_ms);
+  // The composer's text for conversation `key` (UTF-8): a slash command
+  // (libchat/slash_command.h) is executed, never sent as text; anything else
+  // is sent as SendText does. Help, usage errors and command output (WHOIS,
+  // the topic) appear as kInfo lines in `key`.
+  InputResult Input(std::string_view key, std::string_view text, int64_t now_ms);
+  // Channel management, RFC 2812 §3.2 (refusals come back as Problems, e.g.
+  // 482 ERR_CHANOPRIVSNEEDED as kNotPermitted). `key` names a channel
+  // conversation; nothing is sent when it is not one or we are offline.
+  void SetTopic(std::string_view key, std::string_view topic);            // TOPIC
+  void Invite(std::string_view nick, std::string_view channel);           // INVITE
+  void Kick(std::string_view key, std::string_view nick, std::string_view reason);  // KICK
+  void Ban(std::string_view key, std::string_view nick);        // MODE +b nick!*@*, then KICK
+  void SetOperator(std::string_view key, std::string_view nick, bool op);  // MODE +o / -o
+  void ChangeNick(std::string_view nick);                                  // NICK
+  // WHOIS; the collected replies (311 319 330 301 317 ... 318) become one
+  // kInfo line in `key`.
+  void Whois(std::string_view key, std::string_view nick);
   // +typing=active (throttled to one per 3 s) or +typing=done.
   void SetTyping(std::string_view key, bool typing, int64_t now_ms);
   // The user looks at `key` now ("" for none): clears its unread counts and
@@ -213,7 +248,7 @@ class Core {
   void CreateChannel(std::string_view channel, bool is_private);
   // A group: a private invite-only channel (+is) with INVITE for each member.
   void CreateGroup(std::string_view channel, const std::vector<std::string>& members);
-  void Leave(std::string_view key);          // PART, or close a direct conversation
+  void Leave(std::string_view key, std::string_view reason = "");  // PART, or close a direct conversation
   void DeleteChannel(std::string_view key);  // CHANNEL DROP (owners and admins)
   void OpenDirect(std::string_view nick);    // adds a direct conversation
   void ListChannels();                       // LIST -> Host::OnChannelList
@@ -238,6 +273,9 @@ class Core {
   int64_t reconnect_at_ms() const;      // when kReconnectWait ends
   const std::vector<std::unique_ptr<Conversation>>& conversations() const;  // sidebar order
   const Conversation* Find(std::string_view key) const;
+  // What the channels we share tell about `nick` (presence, account, away
+  // message): the first channel member with that nick, nullptr if none.
+  const Member* FindPerson(std::string_view nick) const;
   const Outbox& outbox() const;
   bool is_admin() const;  // (future) server said we are an admin
   // Can we delete `key` (we are its op)? Final say is the server's.

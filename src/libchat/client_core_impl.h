@@ -43,6 +43,8 @@ struct ConvExtra {
   int64_t members_last_ms = -kMemberRefreshMs;  // last refresh request sent
   std::vector<Member> names;       // 353 replies being collected until 366
   bool names_open = false;
+  std::set<std::string> msgids;    // msgids of `lines`: duplicate checks without a scan
+  std::string away_shown;          // the RPL_AWAY text last shown in this conversation
 };
 
 // What a chathistory batch answers (requests are answered in order per target).
@@ -89,6 +91,7 @@ struct Core::Impl {
   int cap_req_outstanding = 0;
   bool cap_ended = false;
   int nick_attempt = 0;
+  bool told_renamed = false;        // the guest was told their nick got a suffix
   std::string sasl_mech;            // "SCRAM-SHA-256" or "PLAIN" while authenticating
   int sasl_step = 0;
   std::string sasl_in;              // AUTHENTICATE chunks being collected
@@ -107,6 +110,9 @@ struct Core::Impl {
   std::map<std::string, Batch> batches;
   std::vector<ChannelListEntry> list;
   std::set<std::string> join_queue;        // JOINs asked for while offline (display names)
+  uint64_t next_rev = 0;                   // ChatLine::rev source
+  std::string whois_key;                   // where /whois output goes ("" none asked)
+  std::vector<std::string> whois_parts;    // WHOIS replies collected until 318
 
   // --- client_core.cc
   void Send(const irc::Message& m);
@@ -136,6 +142,10 @@ struct Core::Impl {
   void RequestMembersNow(Conversation* c);
   bool Has(std::string_view cap) const { return caps.count(std::string(cap)) != 0; }
 
+  // --- client_commands.cc
+  void AddInfo(std::string_view key, std::string text);  // a kInfo line, if `key` exists
+  bool HandleWhoisReply(int code, const irc::Message& m);  // true: it was one
+
   // --- client_recv.cc
   void HandleLine(std::string_view line);
   void Dispatch(const irc::Message& m, const std::string& label);
@@ -150,6 +160,8 @@ struct Core::Impl {
   void HandleTopic(const irc::Message& m);
   void HandleMode(const irc::Message& m);
   void HandleAway(const irc::Message& m);
+  // Sets `who`'s away message ("" back) on every channel member with that nick.
+  void SetAwayMessage(std::string_view who, const std::string& text);
   void HandleAccount(const irc::Message& m);
   void HandleInvite(const irc::Message& m);
   void HandleMessage(const irc::Message& m, const std::string& label);
@@ -165,6 +177,8 @@ struct Core::Impl {
   void HandleHistoryBatch(Batch& b);
   void HandleRosterBatch(Batch& b);
   bool MarkFailed(const std::string& label, std::string_view reason);
+  // The server will deliver our DM (label, or the newest to `recipient`) later.
+  void MarkWaiting(const std::string& label, const std::string& recipient);
 
   // --- client_model.cc
   Conversation* FindConv(std::string_view name_or_key);
@@ -180,6 +194,11 @@ struct Core::Impl {
   // Inserts a history line in time order (dedupe by msgid); false if a duplicate.
   bool InsertHistoryLine(Conversation* c, ChatLine line);
   void AddEvent(Conversation* c, ChatLine::Kind kind, std::string from, std::string text);
+  // Marks a line as changed in place (a new ChatLine::rev).
+  void Touch(ChatLine& line) { line.rev = ++next_rev; }
+  bool HasMsgid(const Conversation& c, const std::string& msgid) {
+    return !msgid.empty() && Extra(c).msgids.count(msgid) != 0;
+  }
   void Trim(Conversation* c);
   Member* FindMember(Conversation* c, std::string_view nick);
   void SortMembers(Conversation* c);

@@ -101,26 +101,26 @@ bool Core::Impl::ToChatLine(const irc::Message& m, ChatLine* out) const {
 }
 
 void Core::Impl::Trim(Conversation* c) {
-  while (c->lines.size() > Core::kMaxLines) c->lines.pop_front();
+  ConvExtra& x = Extra(*c);
+  while (c->lines.size() > Core::kMaxLines) {
+    if (!c->lines.front().msgid.empty()) x.msgids.erase(c->lines.front().msgid);
+    c->lines.pop_front();
+  }
 }
 
 bool Core::Impl::AppendLine(Conversation* c, ChatLine line) {
-  if (!line.msgid.empty()) {
-    for (auto it = c->lines.rbegin(); it != c->lines.rend(); ++it) {
-      if (it->msgid == line.msgid) return false;
-    }
-  }
+  if (HasMsgid(*c, line.msgid)) return false;
+  if (!line.msgid.empty()) Extra(*c).msgids.insert(line.msgid);
+  Touch(line);
   c->lines.push_back(std::move(line));
   Trim(c);
   return true;
 }
 
 bool Core::Impl::InsertHistoryLine(Conversation* c, ChatLine line) {
-  if (!line.msgid.empty()) {
-    for (const ChatLine& l : c->lines) {
-      if (l.msgid == line.msgid) return false;
-    }
-  }
+  if (HasMsgid(*c, line.msgid)) return false;
+  if (!line.msgid.empty()) Extra(*c).msgids.insert(line.msgid);
+  Touch(line);
   // After every line not newer than it; pending lines stay at the end.
   auto pos = c->lines.end();
   while (pos != c->lines.begin()) {

@@ -97,6 +97,7 @@ void Core::Impl::Dispatch(const irc::Message& m, const std::string& label) {
       for (ChatLine& l : c->lines) {
         if (!label.empty() && l.label == label && l.pending) {
           l.pending = false;
+          Touch(l);
           host->OnLinesChanged(c->key);
         }
       }
@@ -550,17 +551,30 @@ void Core::Impl::HandleMode(const irc::Message& m) {
 }
 
 void Core::Impl::HandleAway(const irc::Message& m) {
+  // away-notify: AWAY :<message> (away) or AWAY (back).
   const std::string who(NickOf(m.source));
-  const bool away = !m.params.empty() && !m.params[0].empty();
+  SetAwayMessage(who, m.params.empty() ? "" : m.params[0]);
+  if (m.params.empty() || m.params[0].empty()) {
+    if (Conversation* d = FindConv(who)) Extra(*d).away_shown.clear();
+  }
+}
+
+void Core::Impl::SetAwayMessage(std::string_view who, const std::string& text) {
+  const bool away = !text.empty();
   for (auto& c : convs) {
     if (c->kind != Conversation::Kind::kChannel) continue;
     Member* mem = FindMember(c.get(), who);
     if (mem == nullptr) continue;
-    mem->state = away ? Member::State::kAway : Member::State::kOnline;
+    const Member::State state = away ? Member::State::kAway : Member::State::kOnline;
+    if (mem->state == state && mem->away_message == text) continue;
+    mem->state = state;
+    mem->away_message = text;
     SortMembers(c.get());
     host->OnMembersChanged(c->key);
     ScheduleMemberRefresh(c.get());
   }
+  // The direct conversation's header shows it too.
+  if (Conversation* d = FindConv(who)) host->OnMembersChanged(d->key);
 }
 
 void Core::Impl::HandleAccount(const irc::Message& m) {
@@ -610,23 +624,28 @@ void Core::Impl::HandleMessage(const irc::Message& m, const std::string& label) 
   if (c->typing.erase(std::string(from)) > 0) host->OnTypingChanged(c->key);
 
   // Our echo (echo-message + labeled-response): replaces the pending line.
+  // Searched from the newest line: pending lines are at the end.
   std::deque<ChatLine>::iterator pending = c->lines.end();
+  auto find_last = [&](auto pred) {
+    auto it = std::find_if(c->lines.rbegin(), c->lines.rend(), pred);
+    return it == c->lines.rend() ? c->lines.end() : std::prev(it.base());
+  };
   if (!label.empty()) {
-    pending = std::find_if(c->lines.begin(), c->lines.end(), [&](const ChatLine& l) { return l.label == label; });
+    pending = find_last([&](const ChatLine& l) { return l.label == label; });
   } else if (line.self && !Has("labeled-response")) {
-    pending = std::find_if(c->lines.begin(), c->lines.end(),
-                           [&](const ChatLine& l) { return l.pending && l.text == line.text; });
+    pending = find_last([&](const ChatLine& l) { return l.pending && l.text == line.text; });
     if (pending != c->lines.end() && outbox.Remove(pending->label)) SaveOutbox();
   }
   if (!label.empty() && outbox.Remove(label)) SaveOutbox();
   if (pending != c->lines.end()) {
-    const bool duplicate =
-        !line.msgid.empty() && std::any_of(c->lines.begin(), c->lines.end(), [&](const ChatLine& l) {
-          return l.msgid == line.msgid && &l != &*pending;
-        });
+    const bool duplicate = pending->msgid != line.msgid && HasMsgid(*c, line.msgid);
     if (duplicate) {
+      if (!pending->msgid.empty()) Extra(*c).msgids.erase(pending->msgid);
       c->lines.erase(pending);  // history brought it first
     } else {
+      if (!pending->msgid.empty()) Extra(*c).msgids.erase(pending->msgid);
+      if (!line.msgid.empty()) Extra(*c).msgids.insert(line.msgid);
+      Touch(*pending);
       pending->msgid = line.msgid;
       pending->time_ms = line.time_ms;
       pending->account = line.account;
@@ -667,6 +686,23 @@ void Core::Impl::HandleTagmsg(const irc::Message& m) {
   host->OnTypingChanged(c->key);
 }
 
+void Core::Impl::MarkWaiting(const std::string& label, const std::string& recipient) {
+  // NOTE PRIVMSG RECIPIENT_OFFLINE <nick> :<nick> is offline; ... (chatd's
+  // offline delivery, doc/protocol.md): the line with our label, or without
+  // labeled-response our newest line to that nick.
+  Conversation* c = FindConv(recipient);
+  if (c == nullptr) return;
+  for (auto it = c->lines.rbegin(); it != c->lines.rend(); ++it) {
+    const bool match = label.empty() ? it->self && !it->failed : it->label == label;
+    if (!match) continue;
+    it->waiting_for = recipient;
+    it->failed = false;
+    Touch(*it);
+    host->OnLinesChanged(c->key);
+    return;
+  }
+}
+
 bool Core::Impl::MarkFailed(const std::string& label, std::string_view reason) {
   if (label.empty()) return false;
   bool found = false;
@@ -674,6 +710,7 @@ bool Core::Impl::MarkFailed(const std::string& label, std::string_view reason) {
     for (ChatLine& l : c->lines) {
       if (l.label != label || !l.pending) continue;
       l.pending = false;
+      Touch(l);
       l.failed = true;
       found = true;
       ChatLine note;
@@ -696,6 +733,10 @@ bool Core::Impl::MarkFailed(const std::string& label, std::string_view reason) {
 
 void Core::Impl::HandleStandardReply(const irc::Message& m, const std::string& label) {
   // FAIL <command> <code> [<context>...] :<description> (IRCv3 standard-replies)
+  if (m.command == "NOTE" && m.params.size() >= 4 && m.params[0] == "PRIVMSG" &&
+      m.params[1] == "RECIPIENT_OFFLINE") {
+    return MarkWaiting(label, m.params[2]);
+  }
   if (m.command != "FAIL" || m.params.size() < 3) return;
   const std::string& cmd = m.params[0];
   const std::string& code = m.params[1];
@@ -820,7 +861,20 @@ void Core::Impl::HandleNumeric(const irc::Message& m, const std::string& label) 
   const std::string subject = m.params.size() >= 3 ? m.params[1] : "";
   const std::string text = m.params.empty() ? "" : m.params.back();
   const bool registering = state == ConnState::kRegistering;
+  if (HandleWhoisReply(code, m)) return;
   switch (code) {
+    case irc::RPL_AWAY:
+      // 301 <me> <nick> :<away message>, after we messaged someone away.
+      if (m.params.size() >= 3) {
+        if (Conversation* c = FindConv(m.params[1])) {
+          if (Extra(*c).away_shown != text) {  // once per away message, not per line sent
+            Extra(*c).away_shown = text;
+            AddInfo(c->key, m.params[1] + " is away: " + text);
+          }
+        }
+        SetAwayMessage(m.params[1], text);
+      }
+      return;
     case irc::RPL_WELCOME:
       if (registering) OnWelcome(m);
       return;

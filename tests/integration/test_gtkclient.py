@@ -395,3 +395,104 @@ def wait_title(inst, text, timeout=20):
         assert time.monotonic() < deadline, "focused window %r, wanted %r\n%s" % (
             title, text, inst.output())
         time.sleep(0.2)
+
+
+def guest_login(inst, nick, watcher):
+    inst.type(nick)
+    inst.key("alt+g")
+    watcher.expect(join_of(nick), timeout=30, desc="%s joining #general" % nick)
+    time.sleep(1.0)
+
+
+def test_slash_commands_are_executed_not_sent(server, client, gtk):
+    srv = server()
+    watcher = client("watcher7", server=srv)
+    a = gtk("alice", srv)
+    guest_login(a, "alicegtk", watcher)
+    # /join creates the channel: alicegtk is its first member, so its operator.
+    a.type("/join #kicktest")
+    a.key("Return")
+    watcher.send("JOIN #kicktest")
+    watcher.expect(join_of("watcher7"), timeout=10)
+    time.sleep(1.5)
+    a.type("/frobnicate now")
+    a.key("Return")
+    a.type("/kick watcher7 testing kicks")
+    a.key("Return")
+    kick = watcher.expect(lambda m: m.command == "KICK" and m.nick == "alicegtk", timeout=15,
+                          desc="KICK from /kick")
+    assert kick.params[:2] == ["#kicktest", "watcher7"], kick
+    assert kick.params[-1] == "testing kicks", kick
+    time.sleep(1.0)
+    a.screenshot("12-slash-commands")
+    # Neither command went out as a chat message.
+    watcher.assert_none(lambda m: m.command == "PRIVMSG" and m.nick == "alicegtk", timeout=1.0)
+
+
+def test_draft_survives_a_conversation_switch(server, client, gtk):
+    srv = server()
+    watcher = client("watcher8", server=srv)
+    watcher.send("JOIN #second")
+    watcher.expect("366")
+    a = gtk("alice", srv)
+    guest_login(a, "alicegtk", watcher)
+    a.type("/join #second")
+    a.key("Return")
+    watcher.expect(lambda m: m.command == "JOIN" and m.nick == "alicegtk" and m.params[0] == "#second",
+                   timeout=15)
+    time.sleep(1.0)
+    a.type("half-written draft")
+    # To #general (the sidebar's first row) and back to #second.
+    a.display.xdotool("mousemove", 70, 115, "click", 1)
+    time.sleep(0.8)
+    a.focus()
+    a.screenshot("13-draft-other-conversation")
+    a.display.xdotool("mousemove", 70, 149, "click", 1)
+    time.sleep(0.8)
+    a.focus()
+    a.screenshot("14-draft-restored")
+    a.key("Return")
+    msg = watcher.expect(lambda m: m.command == "PRIVMSG" and m.nick == "alicegtk", timeout=15,
+                         desc="the draft sent after switching back")
+    assert msg.params == ["#second", "half-written draft"], msg
+
+
+def test_renamed_guest_is_told_and_sees_own_nick(server, client, gtk):
+    srv = server()
+    watcher = client("watcher9", server=srv)
+    watcher.send("NICK bobgtk")  # someone already has "bobgtk"
+    time.sleep(0.5)
+    b = gtk("bob", srv)
+    b.type("bobgtk")
+    b.key("alt+g")
+    watcher.expect(join_of("bobgtk_"), timeout=30, desc="the guest joining as bobgtk_")
+    wait_title(b, "#general")
+    time.sleep(1.0)
+    b.focus()
+    b.screenshot("15-renamed-guest")
+    # The main window's banner says it (the status button shows the nick:
+    # see the screenshot).
+    b.wait_output("problem: \u201cbobgtk\u201d is in use, so you are \u201cbobgtk_\u201d")
+
+
+def test_alt_down_and_ctrl_page_up_switch_conversations(server, client, gtk):
+    srv = server()
+    watcher = client("watcher10", server=srv)
+    watcher.send("JOIN #second")
+    watcher.expect("366")
+    a = gtk("alice", srv)
+    guest_login(a, "alicegtk", watcher)
+    a.type("/join #second")
+    a.key("Return")
+    watcher.expect(lambda m: m.command == "JOIN" and m.nick == "alicegtk" and m.params[0] == "#second",
+                   timeout=15)
+    wait_title(a, "#second")
+    a.key("alt+Up")  # to #general
+    wait_title(a, "#general")
+    a.key("ctrl+Next")  # Ctrl+PgDn: back to #second
+    wait_title(a, "#second")
+    a.type("sent after switching by keyboard")
+    a.key("Return")
+    msg = watcher.expect(lambda m: m.command == "PRIVMSG" and m.nick == "alicegtk", timeout=15)
+    assert msg.params == ["#second", "sent after switching by keyboard"], msg
+    a.screenshot("16-keyboard-switch")

@@ -276,7 +276,11 @@ TEST(ClientCore, GuestNickInUseTriesAlternativesThenGivesUp) {
   STRCMP_EQUAL("NICK me__", host.sent.back().c_str());
   Feed(*core, {":srv 001 me__ :Welcome"});
   STRCMP_EQUAL("me__", core->nick().c_str());
-  CHECK_TRUE(host.problems.empty());
+  // Online, and told (not fatal) that the nick got a suffix (issue 18).
+  CHECK_TRUE(core->state() == ConnState::kOnline);
+  LONGS_EQUAL(1, host.problems.size());
+  CHECK_TRUE(host.problems[0].problem == Problem::kNickInUse);
+  host.problems.clear();
 
   core->Start(Guest("x"), 0);
   core->OnConnected(0);
@@ -987,4 +991,135 @@ TEST(ClientCore, SendFileRefusesUrlsThatWouldBreakTheLine) {
   core->SendFile("#general", "https://h/f/a\r\nQUIT", "name=a,size=1", 2000);
   core->SendFile("#nowhere", "https://h/f/a", "name=a,size=1", 2000);
   LONGS_EQUAL(before, host.sent.size());
+}
+
+// ---------------------------------------------------------------- commands
+
+TEST(ClientCore, SlashKickIsExecutedNeverSent) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  host.Take();
+  core->Input("#general", "/kick bob flooding", 2000);
+  auto sent = host.Take();
+  LONGS_EQUAL(1, sent.size());
+  STRCMP_EQUAL("KICK #general bob flooding", sent[0].c_str());
+  LONGS_EQUAL(0, Conv(*core, "#general").lines.size());
+}
+
+TEST(ClientCore, UnknownCommandShowsHelpLocally) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  host.Take();
+  core->Input("#general", "/frobnicate x", 2000);
+  LONGS_EQUAL(0, host.Take().size());
+  const Conversation& c = Conv(*core, "#general");
+  LONGS_EQUAL(1, c.lines.size());
+  CHECK_TRUE(c.lines[0].kind == ChatLine::Kind::kInfo);
+  CHECK_TRUE(c.lines[0].text.find("Unknown command /frobnicate") == 0);
+  LONGS_EQUAL(0, c.unread);
+}
+
+TEST(ClientCore, SlashCommandsBecomeTheirIrcCommands) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  host.Take();
+  core->Input("#general", "/topic Ship it", 2000);
+  core->Input("#general", "/invite carol", 2000);
+  core->Input("#general", "/ban dave", 2000);
+  core->Input("#general", "/nick me2", 2000);
+  core->Input("#general", "/whois carol", 2000);
+  core->Input("#general", "/part #general bye", 2000);
+  auto sent = host.Take();
+  LONGS_EQUAL(7, sent.size());
+  STRCMP_EQUAL("TOPIC #general :Ship it", sent[0].c_str());
+  STRCMP_EQUAL("INVITE carol #general", sent[1].c_str());
+  STRCMP_EQUAL("MODE #general +b dave!*@*", sent[2].c_str());
+  STRCMP_EQUAL("KICK #general dave Banned", sent[3].c_str());
+  STRCMP_EQUAL("NICK me2", sent[4].c_str());
+  STRCMP_EQUAL("WHOIS carol", sent[5].c_str());
+  STRCMP_EQUAL("PART #general bye", sent[6].c_str());
+}
+
+TEST(ClientCore, JoinQueryAndQuitTellTheWindow) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  host.Take();
+  chat::client::InputResult r = core->Input("#general", "/join #rust", 2000);
+  STRCMP_EQUAL("#rust", r.open.c_str());
+  STRCMP_EQUAL("JOIN #rust", host.Take()[0].c_str());
+  r = core->Input("#general", "/query alice hi", 2000);
+  STRCMP_EQUAL("alice", r.open.c_str());
+  CHECK_TRUE(core->Find("alice") != nullptr);
+  CHECK_TRUE(host.Sent("@label=L000000000000001 PRIVMSG alice hi"));
+  r = core->Input("#general", "/quit see you", 2000);
+  CHECK_TRUE(r.quit);
+  CHECK_TRUE(host.Sent("QUIT :see you"));
+  CHECK_TRUE(core->state() == ConnState::kOffline);
+}
+
+TEST(ClientCore, DoubleSlashSendsTheTextLiterally) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  host.Take();
+  core->Input("#general", "//kick is a command", 2000);
+  CHECK_TRUE(host.Sent("@label=L000000000000001 PRIVMSG #general :/kick is a command"));
+}
+
+TEST(ClientCore, WhoisRepliesBecomeOneInfoLine) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  core->Input("#general", "/whois carol", 2000);
+  Feed(*core, {":srv 311 me carol cu example.org * :Carol C",
+               ":srv 319 me carol :@#general #rust", ":srv 330 me carol carol :is logged in as",
+               ":srv 301 me carol :lunch", ":srv 318 me carol :End of /WHOIS list"});
+  const Conversation& c = Conv(*core, "#general");
+  LONGS_EQUAL(1, c.lines.size());
+  STRCMP_EQUAL("carol is cu@example.org (Carol C); in @#general #rust; registered account carol; away: lunch",
+               c.lines[0].text.c_str());
+}
+
+TEST(ClientCore, OfflineRecipientNoteMarksTheMessageWaiting) {
+  Connect(*core, host);
+  core->SendText("bob", "see you tomorrow", 2000);
+  Feed(*core, {"@label=L000000000000001 :srv BATCH +b1 labeled-response",
+               "@batch=b1;msgid=m9 :me!u@h PRIVMSG bob :see you tomorrow",
+               "@batch=b1 :srv NOTE PRIVMSG RECIPIENT_OFFLINE bob :bob is offline; the message will "
+               "be delivered when they log in",
+               ":srv BATCH -b1"});
+  const Conversation& c = Conv(*core, "bob");
+  LONGS_EQUAL(1, c.lines.size());
+  CHECK_FALSE(c.lines[0].pending);
+  CHECK_FALSE(c.lines[0].failed);
+  STRCMP_EQUAL("bob", c.lines[0].waiting_for.c_str());
+  LONGS_EQUAL(0, host.problems.size());
+}
+
+TEST(ClientCore, AwayReplyIsShownOncePerMessage) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  Feed(*core, {":srv 353 me = #general :me alice", ":srv 366 me #general :End"});
+  core->SendText("alice", "are you there?", 2000);
+  Feed(*core, {":srv 301 me alice :in a meeting", ":srv 301 me alice :in a meeting"});
+  const Conversation& c = Conv(*core, "alice");
+  int infos = 0;
+  for (const ChatLine& l : c.lines)
+    if (l.kind == ChatLine::Kind::kInfo) ++infos;
+  LONGS_EQUAL(1, infos);
+  const Member* m = core->FindPerson("alice");
+  CHECK_TRUE(m != nullptr);
+  CHECK_TRUE(m->state == Member::State::kAway);
+  STRCMP_EQUAL("in a meeting", m->away_message.c_str());
+}
+
+TEST(ClientCore, RenamedGuestIsToldOnce) {
+  core->Start(Guest("bob"), 1000);
+  core->OnConnected(1000);
+  Feed(*core, {":srv CAP * LS :message-tags", ":srv CAP * ACK :message-tags",
+               ":srv 433 * bob :Nickname is already in use"});
+  CHECK_TRUE(host.Sent("NICK bob_"));
+  Feed(*core, {":srv 001 bob_ :Welcome"});
+  STRCMP_EQUAL("bob_", core->nick().c_str());
+  LONGS_EQUAL(1, host.problems.size());
+  CHECK_TRUE(host.problems[0].problem == Problem::kNickInUse);
+  CHECK_TRUE(host.problems[0].human.find("you are “bob_”") != std::string::npos);
 }
