@@ -4,6 +4,7 @@ that now stops it.
 """
 
 import os
+import subprocess
 import socket
 import ssl
 import time
@@ -137,13 +138,31 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+# The false "invalid vptr" reports of a UBSan build at the descriptor limit
+# (low_nofile): the report line and the note after it.
+FALSE_VPTR = [r"runtime error: member call on address 0x[0-9a-f]+ which does not point to an "
+              r"object of type '\w+'$", r"^0x[0-9a-f]+: note: object has invalid vptr$"]
+
+
 @pytest.fixture
 def low_nofile(tmp_path, monkeypatch):
     """Runs the test's chatd under `prlimit --nofile=N:N` (soft and hard, so
     chatd cannot raise it) through a wrapper script set as CHATD."""
     real = os.environ["CHATD"]
+    # A sanitizer build: UBSan's vptr check asks pipe(2) whether a vtable is
+    # readable (sanitizer_common's IsAccessibleMemoryRange). With no
+    # descriptor left, pipe fails and the check reports every virtual call
+    # as "invalid vptr" (ASan, which needs no descriptor, reports nothing).
+    # That check is blind at the limit this test sets, so such reports don't
+    # stop the daemon (configure makes vptr, and only vptr, recoverable) and
+    # are not counted (FALSE_VPTR); every other report still is.
+    env = ""
+    libs = subprocess.run(["ldd", real], capture_output=True, text=True).stdout
+    if "libubsan" in libs:
+        ubsan = os.environ.get("UBSAN_OPTIONS", "")
+        env = "UBSAN_OPTIONS='%s' " % ((ubsan + ":" if ubsan else "") + "halt_on_error=0")
     wrapper = tmp_path / "chatd-lowfd"
-    wrapper.write_text("#!/bin/sh\nexec prlimit --nofile=%d:%d -- %s \"$@\"\n" % (64, 64, real))
+    wrapper.write_text("#!/bin/sh\n%sexec prlimit --nofile=%d:%d -- %s \"$@\"\n" % (env, 64, 64, real))
     wrapper.chmod(0o755)
     monkeypatch.setenv("CHATD", str(wrapper))
     return 64
@@ -154,6 +173,7 @@ def test_fd_exhaustion_backs_off_and_recovers(server, client, low_nofile):
     warning per episode, little CPU, connections that cannot be served are
     closed, and once descriptors are free it accepts again (item 2)."""
     srv = server(limits={"max_clients": 1000, "max_per_ip": 1000})
+    srv.known_false_reports = FALSE_VPTR
     held = []
     try:
         # Fill the table: plain sockets the daemon accepts and keeps.
