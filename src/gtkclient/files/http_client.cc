@@ -102,27 +102,32 @@ void HttpClient::OnWroteBody(SoupMessage*, guint chunk, gpointer data) {
   if (op->owner && op->progress) op->progress(op->sent);
 }
 
-uint64_t HttpClient::Send(const std::string& method, const std::string& url,
-                          const std::vector<std::pair<std::string, std::string>>& headers, GBytes* body,
-                          const std::string& content_type, Done done, std::function<void(uint64_t)> progress) {
+HttpClient::Op* HttpClient::Start(const std::string& method, const std::string& url,
+                                  const std::vector<std::pair<std::string, std::string>>& headers, Done done) {
   auto op = std::make_unique<Op>();
   op->owner = this;
   op->id = next_id_++;
   op->done = std::move(done);
-  op->progress = std::move(progress);
   op->msg = NewMessage(method, url, headers);
   Op* raw = op.get();
   ops_[raw->id] = std::move(op);
-  if (raw->msg == nullptr) {
-    Glib::signal_idle().connect_once([this, id = raw->id] {
-      auto it = ops_.find(id);
-      if (it == ops_.end()) return;
-      HttpResponse r;
-      r.error = "invalid URL";
-      Finish(it->second.get(), std::move(r));
-    });
-    return raw->id;
-  }
+  if (raw->msg != nullptr) return raw;
+  Glib::signal_idle().connect_once([this, id = raw->id] {
+    auto it = ops_.find(id);
+    if (it == ops_.end()) return;
+    HttpResponse r;
+    r.error = "invalid URL";
+    Finish(it->second.get(), std::move(r));
+  });
+  return raw;
+}
+
+uint64_t HttpClient::Send(const std::string& method, const std::string& url,
+                          const std::vector<std::pair<std::string, std::string>>& headers, GBytes* body,
+                          const std::string& content_type, Done done, std::function<void(uint64_t)> progress) {
+  Op* raw = Start(method, url, headers, std::move(done));
+  if (raw->msg == nullptr) return raw->id;
+  raw->progress = std::move(progress);
   if (body != nullptr) {
     soup_message_set_request_body_from_bytes(raw->msg, content_type.empty() ? nullptr : content_type.c_str(), body);
     g_signal_connect(raw->msg, "wrote-body-data", G_CALLBACK(&HttpClient::OnWroteBody), raw);
@@ -158,24 +163,9 @@ void HttpClient::OnSent(GObject* source, GAsyncResult* result, gpointer data) {
 
 uint64_t HttpClient::Get(const std::string& url, const std::vector<std::pair<std::string, std::string>>& headers,
                          Stream stream) {
-  auto op = std::make_unique<Op>();
-  op->owner = this;
-  op->id = next_id_++;
-  op->done = std::move(stream.done);
-  op->stream = std::move(stream);
-  op->msg = NewMessage("GET", url, headers);
-  Op* raw = op.get();
-  ops_[raw->id] = std::move(op);
-  if (raw->msg == nullptr) {
-    Glib::signal_idle().connect_once([this, id = raw->id] {
-      auto it = ops_.find(id);
-      if (it == ops_.end()) return;
-      HttpResponse r;
-      r.error = "invalid URL";
-      Finish(it->second.get(), std::move(r));
-    });
-    return raw->id;
-  }
+  Op* raw = Start("GET", url, headers, std::move(stream.done));
+  if (raw->msg == nullptr) return raw->id;
+  raw->stream = std::move(stream);
   soup_session_send_async(soup_, raw->msg, G_PRIORITY_DEFAULT, raw->cancel, &HttpClient::OnStreamOpened, raw);
   return raw->id;
 }

@@ -86,6 +86,11 @@ class HttpClient {
   static void OnStreamRead(GObject* source, GAsyncResult* result, gpointer data);
   static void OnWroteBody(SoupMessage* msg, guint chunk, gpointer data);
   void Finish(Op* op, HttpResponse response);
+  // Registers a new operation with its message and returns it (owned by
+  // ops_). When the URL is invalid its msg is null and it finishes with that
+  // error from the next idle callback, never inside the caller's call.
+  Op* Start(const std::string& method, const std::string& url,
+            const std::vector<std::pair<std::string, std::string>>& headers, Done done);
 
   Session& session_;
   SoupSession* soup_;
