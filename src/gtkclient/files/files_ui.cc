@@ -339,18 +339,22 @@ void FilesUi::Step(UploadJob* up) {
   WithToken([this, up, req] {
     up->op = http_.Send(
         req.method == Method::kPost ? "POST" : req.method == Method::kHead ? "HEAD" : "DELETE", req.url, req.headers,
-        nullptr, "", [this, up](HttpResponse r) {
-          up->op = 0;
-          up->busy = false;
-          if (r.status == 0) {
-            up->tus->OnNetworkError(r.error);
-          } else {
-            up->tus->OnResponse(r.status, r.headers, r.body);
-          }
-          SavePending();
-          Settle(up);
-        });
+        nullptr, "", TusAnswered(up));
   });
+}
+
+HttpClient::Done FilesUi::TusAnswered(UploadJob* up) {
+  return [this, up](HttpResponse r) {
+    up->op = 0;
+    up->busy = false;
+    if (r.status == 0) {
+      up->tus->OnNetworkError(r.error);
+    } else {
+      up->tus->OnResponse(r.status, r.headers, r.body);
+    }
+    SavePending();
+    Settle(up);
+  };
 }
 
 void FilesUi::SendPatch(UploadJob* up) {
@@ -393,17 +397,7 @@ void FilesUi::SendPatch(UploadJob* up) {
       const uint64_t base = req.offset;
       up->op = http_.Send(
           "PATCH", req.url, req.headers, bytes->gobj(), "application/offset+octet-stream",
-          [this, up](HttpResponse r) {
-            up->op = 0;
-            up->busy = false;
-            if (r.status == 0) {
-              up->tus->OnNetworkError(r.error);
-            } else {
-              up->tus->OnResponse(r.status, r.headers, r.body);
-            }
-            SavePending();
-            Settle(up);
-          },
+          TusAnswered(up),
           [up, base](uint64_t sent) {
             if (up->row) up->row->Progress(base + sent, up->tus->size(), "Sent");
           });

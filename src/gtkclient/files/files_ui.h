@@ -86,6 +86,9 @@ class FilesUi {
   void StartUpload(std::unique_ptr<UploadJob> up);
   void Step(UploadJob* up);
   void SendPatch(UploadJob* up);
+  // What every tus request's answer does: feed it (or the network error) to
+  // the upload's state machine, save the pending list, take the next step.
+  HttpClient::Done TusAnswered(UploadJob* up);
   void Settle(UploadJob* up);
   void SavePending();
   void ResumePending();
