@@ -66,7 +66,9 @@ set -- $counts
 passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + $3))
 
 if [ "${CHAT_DISTCHECK:-0}" = 1 ]; then
-  if CHAT_SKIP_INTEGRATION=1 make -C "$build" distcheck DISTCHECK_CONFIGURE_FLAGS= >"$results/distcheck.log" 2>&1; then
+  # -O0 -g0: distcheck checks the tarball and the build system, not the
+  # optimizer, and compiles 2-3x faster so (CI time).
+  if CHAT_SKIP_INTEGRATION=1 make -C "$build" distcheck "DISTCHECK_CONFIGURE_FLAGS=CXXFLAGS='-O0 -g0' CFLAGS='-O0 -g0'" >"$results/distcheck.log" 2>&1; then
     echo "make distcheck: passed"; passed=$((passed + 1))
   else
     echo "make distcheck: FAILED"; tail -30 "$results/distcheck.log"; failed=$((failed + 1))
