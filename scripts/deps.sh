@@ -8,10 +8,11 @@ pkgs="build-essential autoconf automake libtool pkg-config autoconf-archive
 if [ "${1:-build}" = test ]; then
   # debhelper, lintian, desktop-file-utils, appstream: the package test
   # (tests/package/test_package.sh). Xvfb, xdotool, ImageMagick, dbus-x11,
-  # x11-utils and glib-networking (GIO TLS): chat-gtk's UI test.
+  # x11-utils, glib-networking (GIO TLS), xclip (a pasted image), python3-gi and
+  # gir1.2-gtk-4.0 (the drag source of the drop test): chat-gtk's UI tests.
   pkgs="$pkgs libcpputest-dev python3 python3-pytest tmux irssi weechat-curses weechat-headless
         debhelper lintian desktop-file-utils appstream
-        xvfb xdotool imagemagick dbus-x11 x11-utils glib-networking"
+        xvfb xdotool imagemagick dbus-x11 x11-utils glib-networking xclip python3-gi gir1.2-gtk-4.0"
 fi
 missing=""
 for p in $pkgs; do

@@ -179,6 +179,31 @@ TEST(TusClient, CancelDeletesOnlyWhatExists) {
   CHECK(u.state() == TusUpload::State::kCancelled);
 }
 
+// A cancel right after aborting a PATCH: the server still holds the upload
+// for the aborted request (409 upload-busy), so the DELETE is sent again
+// after a back-off, and given up (the server expires it) after kMaxRetries.
+TEST(TusClient, CancelRetriesTheDeleteWhileTheUploadIsBusy) {
+  TusUpload u(kColl, 10, "n", "t/t", "");
+  u.OnResponse(201, {{"location", "/files/tus/r"}}, "");
+  u.Cancel();
+  u.OnResponse(409, {}, "{\"code\":\"upload-busy\"}");
+  CHECK(u.state() == TusUpload::State::kCancel);
+  CHECK(u.retry_delay_ms() > 0);
+  CHECK(u.Next().method == Method::kDelete);
+  u.OnResponse(204, {}, "");
+  CHECK(u.state() == TusUpload::State::kCancelled);
+
+  TusUpload v(kColl, 10, "n", "t/t", "");
+  v.OnResponse(201, {{"location", "/files/tus/r"}}, "");
+  v.Cancel();
+  for (int i = 0; i < TusUpload::kMaxRetries; ++i) {
+    v.OnResponse(409, {}, "");
+    CHECK(v.state() == TusUpload::State::kCancel);
+  }
+  v.OnResponse(409, {}, "");
+  CHECK(v.state() == TusUpload::State::kCancelled);
+}
+
 TEST(TusClient, PendingFileRoundTripsAndSkipsCorruptLines) {
   std::vector<PendingUpload> in(2);
   in[0] = {"https://h/files/tus/a", "/home/u/My Pictures/cat 1.png", "cat 1.png", "image/png", "#general", 48213};

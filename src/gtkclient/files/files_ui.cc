@@ -316,6 +316,7 @@ void FilesUi::StartUpload(std::unique_ptr<UploadJob> owned) {
     if (up->row) up->row->detail.set_text("Cancelling…");
     Step(up);
   });
+  up->row->icon.set_from_icon_name("document-send-symbolic");
   up->row->Progress(up->tus->offset(), up->tus->size(), "Sent");
   if (session_.core().state() == chat::client::ConnState::kOnline) {
     Step(up);

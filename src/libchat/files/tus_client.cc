@@ -132,6 +132,9 @@ void TusUpload::OnResponse(int status, const std::map<std::string, std::string>&
     return;
   }
   token_renewed_ = false;
+  if (was == State::kCancel && status == 409 && ++retries_ <= kMaxRetries) {
+    return;  // the aborted PATCH still holds the upload on the server: DELETE again after retry_delay_ms()
+  }
   retries_ = 0;
   if (was == State::kCancel) {
     state_ = State::kCancelled;  // 204, or 404 (already gone): either way nothing is left

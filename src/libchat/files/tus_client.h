@@ -76,7 +76,9 @@ class TusUpload {
   // A second 401 in a row is final (kFailed).
   void TokenRenewed();
   // The user cancelled: DELETE when the upload exists on the server, else
-  // kCancelled at once. No effect when done, failed or cancelled.
+  // kCancelled at once. A 409 to the DELETE (the aborted PATCH still holds
+  // the upload) is retried after retry_delay_ms(), up to kMaxRetries times.
+  // No effect when done, failed or cancelled.
   void Cancel();
 
   State state() const { return state_; }
