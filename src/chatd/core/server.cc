@@ -288,9 +288,15 @@ void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, const ListenCon
   ConnLimits limits{config_.recvq_bytes, config_.sendq_bytes};
   auto conn = Conn::Create(base_, fd, ssl, address, limits);
   if (conn == nullptr) return;
-  bool exempt = std::any_of(config_.flood_exempt.begin(), config_.flood_exempt.end(),
-                            [&](const Cidr& c) { return c.Contains(family, bin); });
-  AddClient(std::move(conn), exempt);
+  AddClient(std::move(conn), FloodExempt(address));
+}
+
+bool Server::FloodExempt(const std::string& address) const {
+  unsigned char bin[16] = {};
+  int family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+  if (inet_pton(family, address.c_str(), bin) != 1) return false;
+  return std::any_of(config_.flood_exempt.begin(), config_.flood_exempt.end(),
+                     [&](const Cidr& c) { return c.Contains(family, bin); });
 }
 
 Client* Server::AddClient(std::unique_ptr<Peer> peer, bool flood_exempt) {
