@@ -115,10 +115,32 @@ void WebSocket::Feed(std::string_view bytes) {
   in_recv_ = false;
   input_ = {};
   if (rc != 0) {
-    Finish(kWsAbnormal, "WebSocket receive failed");
+    // A frame wslay's parser refused outright (a fragmented or oversized
+    // control frame, a bad length): it queued a close frame without a
+    // code; send it and end.
+    if (rc != WSLAY_ERR_NOMEM) (void)wslay_event_send(ctx_);
+    Finish(kWsProtocolError, "WebSocket protocol error");
     return;
   }
+  // Data queued while the messages were handled goes out before a close
+  // frame queued meanwhile (wslay would send control frames first).
   Pump();
+  if (close_pending_) {
+    close_pending_ = false;
+    QueueClose(close_code_, close_reason_);
+  }
+  Pump();
+}
+
+void WebSocket::QueueClose(uint16_t code, std::string_view reason) {
+  if (in_recv_) {
+    close_pending_ = true;
+    close_code_ = code;
+    close_reason_ = std::string(reason);
+    return;
+  }
+  std::string_view r = chat::irc::TruncateUtf8(reason, 123);
+  (void)wslay_event_queue_close(ctx_, code, reinterpret_cast<const uint8_t*>(r.data()), r.size());
 }
 
 void WebSocket::Message(uint8_t opcode, uint8_t rsv, std::string_view payload) {
@@ -193,8 +215,7 @@ void WebSocket::Fail(uint16_t code, std::string_view reason) {
   fail_code_ = code;
   fail_reason_ = std::string(reason);
   wslay_event_shutdown_read(ctx_);
-  std::string_view r = chat::irc::TruncateUtf8(reason, 123);
-  (void)wslay_event_queue_close(ctx_, code, reinterpret_cast<const uint8_t*>(r.data()), r.size());
+  QueueClose(code, reason);
   if (!in_recv_) Pump();
 }
 
@@ -205,8 +226,7 @@ void WebSocket::Close(uint16_t code, std::string_view reason) {
   if (!closing_) {
     closing_ = true;
     wslay_event_shutdown_read(ctx_);
-    std::string_view r = chat::irc::TruncateUtf8(reason, 123);
-    (void)wslay_event_queue_close(ctx_, code, reinterpret_cast<const uint8_t*>(r.data()), r.size());
+    QueueClose(code, reason);
   }
   if (!in_recv_) Pump();
 }

@@ -138,6 +138,9 @@ class WebSocket final : public StreamHandler {
   // Queues a close frame for a protocol or limit failure (reported to the
   // handler as OnClosed(code)).
   void Fail(uint16_t code, std::string_view reason);
+  // Queues a close frame, or (inside wslay_event_recv) notes it for Feed
+  // to queue after the data the handler queued meanwhile.
+  void QueueClose(uint16_t code, std::string_view reason);
   // Ends the WebSocket: tells the handler (unless it closed), and lets the
   // Conn flush and close itself.
   void Finish(uint16_t code, const std::string& reason);
@@ -158,6 +161,9 @@ class WebSocket final : public StreamHandler {
   std::string_view input_;     // the bytes wslay is reading now
   bool in_recv_ = false;       // inside wslay_event_recv
   bool closing_ = false;       // Close or Fail queued a close frame
+  bool close_pending_ = false; // QueueClose inside wslay_event_recv
+  uint16_t close_code_ = 0;
+  std::string close_reason_;
   bool owner_closed_ = false;  // Close: no more handler calls
   bool finished_ = false;
   uint16_t fail_code_ = 0;     // our failure's code, for OnClosed
