@@ -9,6 +9,10 @@ run (issue 13, doc/performance.md "WebSocket").
            permessage-deflate. Each message carries its send time
            (CLOCK_MONOTONIC, shared by the processes); a receiver records
            now - sent for every message. Prints p50/p99/p99.9/max per receiver.
+  ratios   The same sample as chatd sends it (tags, prefix) compressed
+           offline with zlib under four permessage-deflate settings: chatd's
+           (window 2^11, memLevel 4, context takeover), zlib's defaults
+           (2^15, 8), and each without context takeover.
   deflate  --fanout WebSocket receivers (TLS), first without and then with
            permessage-deflate, get --deflate-seconds of a synthetic chat
            sample at --deflate-rate messages/s, with the message-tags and
@@ -18,7 +22,7 @@ run (issue 13, doc/performance.md "WebSocket").
 
 The chat sample is synthetic (seeded): words drawn Zipf-like from a small
 English vocabulary, line lengths from a long-tailed distribution (median
-about 40 characters), 30 speakers; see sample_line().
+37 characters, 90th percentile 91), 30 speakers; see sample_line().
 
 usage: tests/bench/ws_latency.py [--rate 1000] [--seconds 10] [--fanout 20]
          [--deflate-rate 200] [--deflate-seconds 10] [--chatd PATH]
@@ -58,9 +62,39 @@ WORDS = ("the I you to a and it is that of in for on me we this my so not be hav
 
 def sample_line(rng):
     """One chat line of the synthetic sample."""
-    n = max(1, min(60, int(rng.lognormvariate(2.0, 0.7))))
+    n = max(1, min(60, int(rng.lognormvariate(2.4, 0.7))))
     words = [WORDS[min(len(WORDS) - 1, int(rng.paretovariate(1.1)) - 1)] for _ in range(n)]
     return " ".join(words)
+
+
+def offline_ratios(lines):
+    """Compressed/raw bytes of the sample under several settings (zlib)."""
+    import zlib
+    rng = random.Random(7)
+    wire = []
+    for i, text in enumerate(lines):
+        nick = "user%d" % rng.randrange(30)
+        msgid = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(22))
+        wire.append(("@msgid=%s;time=2026-12-08T00:%02d:%02d.%03dZ :%s!~%s@127.0.0.1 PRIVMSG #bench :%s"
+                     % (msgid, i // 600 % 60, i // 10 % 60, i % 1000, nick, nick, text)).encode())
+    raw = sum(len(w) for w in wire)
+    print("\nratios: %d lines as sent to a message-tags client, %d bytes, mean %.0f bytes"
+          % (len(wire), raw, raw / len(wire)))
+    print("%-40s %10s %8s" % ("setting", "bytes", "ratio"))
+    for name, wbits, mem, takeover in (("window 2^11, memLevel 4, takeover (chatd)", 11, 4, True),
+                                       ("window 2^15, memLevel 8, takeover", 15, 8, True),
+                                       ("window 2^11, no context takeover", 11, 4, False),
+                                       ("window 2^15, no context takeover", 15, 8, False)):
+        c = zlib.compressobj(6, zlib.DEFLATED, -wbits, mem)
+        total = 0
+        for w in wire:
+            if not takeover:
+                c = zlib.compressobj(6, zlib.DEFLATED, -wbits, mem)
+            out = c.compress(w) + c.flush(zlib.Z_SYNC_FLUSH)
+            # chatd sends a message uncompressed when that is shorter (only
+            # allowed without context takeover).
+            total += min(len(out) - 4, len(w)) if not takeover else len(out) - 4
+        print("%-40s %10d %8.3f" % (name, total, total / raw))
 
 
 def free_port():
@@ -266,6 +300,7 @@ def main():
         os.sched_setaffinity(0, {1} if os.cpu_count() > 1 else {0})
     rng = random.Random(13)
     lines = [sample_line(rng) for _ in range(5000)]
+    offline_ratios(lines)
     directory = tempfile.mkdtemp(prefix="ws-latency.")
     chatd = Chatd(args.chatd, directory)
     srv = {"irc_port": chatd.irc_port, "https_port": chatd.https_port, "cert": chatd.cert}

@@ -18,7 +18,14 @@ WsIrcPeer::WsIrcPeer(event_base* base, std::unique_ptr<WebSocket> ws, bool text,
   ws_->Start();
 }
 
+std::set<WsIrcPeer*> WsIrcPeer::closing_peers_;
+
+void WsIrcPeer::DestroyClosing() {
+  while (!closing_peers_.empty()) delete *closing_peers_.begin();  // ~WsIrcPeer erases it
+}
+
 WsIrcPeer::~WsIrcPeer() {
+  closing_peers_.erase(this);
   if (delete_ != nullptr) event_free(delete_);
   ws_.reset();  // closes the socket if still open (never from the WebSocket's own callbacks)
 }
@@ -109,6 +116,7 @@ void WsIrcPeer::CloseAfterFlush() {
   ws_->Close(kWsNormal, "");
   // The Client dropped its pointer: this peer owns itself and goes from
   // the loop (never inside the callback that got us here).
+  closing_peers_.insert(this);
   delete_ = event_new(base_, -1, 0, &WsIrcPeer::DeleteCb, this);
   if (delete_ != nullptr) event_active(delete_, 0, 0);
 }

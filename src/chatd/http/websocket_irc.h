@@ -25,6 +25,7 @@
 
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "chatd/core/peer.h"
@@ -66,6 +67,11 @@ class WsIrcPeer final : public Peer, public WebSocketHandler {
   void OnMessage(bool text, std::string_view payload) override;
   void OnClosed(uint16_t code, const std::string& reason) override;
 
+  // Frees every peer still waiting for its deletion after CloseAfterFlush.
+  // Called once at shutdown, before Conn::DestroyLingering and before the
+  // event base is freed.
+  static void DestroyClosing();
+
  private:
   void RunLines();
   void Lose(const std::string& reason);
@@ -83,6 +89,7 @@ class WsIrcPeer final : public Peer, public WebSocketHandler {
   bool closing_ = false;
   bool lost_ = false;
   event* delete_ = nullptr;
+  static std::set<WsIrcPeer*> closing_peers_;  // own themselves, deleted by DeleteCb
 };
 
 // Adds GET /irc to `router` (routes.cc), its clients joining `server`.
