@@ -331,3 +331,46 @@ def test_deflate_disabled_by_config(server):
     srv = server(http_listeners=True, http={"websocket_deflate": False})
     ws = RawWs(srv, extensions="permessage-deflate")
     assert "sec-websocket-extensions" not in ws.headers
+
+
+# ---------------------------------------------------------------- event streams
+
+def test_event_stream_delivers_json_in_order(wsrv):
+    """EventStream (src/chatd/http/websocket_events.h) through the test-only
+    route /_test/events: every event arrives, in order, one JSON text
+    message each; a message from the consumer reaches the producer."""
+    ws = RawWs(wsrv, path="/_test/events?n=200&size=100&batch=20")
+    for i in range(200):
+        fin, _, op, payload = ws.recv_frame()
+        assert fin and op == OP_TEXT
+        ev = json.loads(payload)
+        assert ev["seq"] == i and len(ev["pad"]) == 100
+    ws.send_text('{"hello":1}')
+    _, _, op, payload = ws.recv_frame()
+    assert json.loads(payload) == {"echo": '{"hello":1}'}
+    ws.send_frame(OP_CLOSE, struct.pack("!H", 1000))
+    assert ws.recv_close() == 1000
+
+
+def test_event_stream_consumer_behind_is_closed(wsrv):
+    """A consumer that does not read falls more than 64 KiB behind and is
+    closed with 1008 and a reason that says how to resume; another stream
+    meanwhile gets all its events."""
+    slow = RawWs(wsrv, path="/_test/events?n=20000&size=1000&batch=200", rcvbuf=4096)
+    fast = RawWs(wsrv, path="/_test/events?n=300&size=50&batch=10")
+    for i in range(300):
+        _, _, op, payload = fast.recv_frame()
+        assert json.loads(payload)["seq"] == i
+    time.sleep(1.0)
+    slow.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    deadline = time.monotonic() + 30
+    while True:
+        _, _, op, payload = slow.recv_frame(10)
+        if op == OP_CLOSE:
+            break
+        assert time.monotonic() < deadline
+        last = json.loads(payload)["seq"]
+    assert struct.unpack("!H", payload[:2])[0] == 1008
+    assert b"resume with after=" in payload
+    assert last < 19999
+    assert slow.eof()

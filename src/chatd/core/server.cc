@@ -26,7 +26,7 @@
 #include "chatd/core/tls.h"
 #include "chatd/core/worker.h"
 #include "chatd/http/http_server.h"
-#include "chatd/http/websocket_irc.h"
+#include "chatd/http/websocket_session.h"
 #include "chatd/http/routes.h"
 #include "libchat/casemap.h"
 #include "libchat/numerics.h"
@@ -54,7 +54,7 @@ Server::~Server() {
   store_.reset();  // checkpoints and closes the environment
   dead_.clear();
   listeners_.clear();
-  http::WsIrcPeer::DestroyClosing();  // their sockets go to the lingering Conns
+  http::WebSocketSession::DestroyAll();  // after clients_: their sockets go to the lingering Conns
   Conn::DestroyLingering();
   for (event* ev : events_) event_free(ev);
   if (reap_ != nullptr) event_free(reap_);

@@ -15,6 +15,7 @@ namespace chatd::http {
 
 void RegisterRoutes(Router* router, Server* server, Worker* worker) {
   RegisterTestRoutes(router, worker);  // only with CHATD_HTTP_TEST_ROUTES=1
+  RegisterTestWebSocketRoutes(router, server);
   // File sharing: FILEHOST, tus, downloads (doc/files.md).
   (void)files::RegisterFileRoutes(router, server, worker);
   // IRC over WebSocket (doc/http.md "WebSocket").

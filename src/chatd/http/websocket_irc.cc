@@ -13,22 +13,11 @@
 namespace chatd::http {
 
 WsIrcPeer::WsIrcPeer(event_base* base, std::unique_ptr<WebSocket> ws, bool text, std::size_t recvq_bytes)
-    : base_(base), ws_(std::move(ws)), text_(text), recvq_bytes_(recvq_bytes) {
-  ws_->SetHandler(this);
-  ws_->Start();
+    : WebSocketSession(base, std::move(ws)), text_(text), recvq_bytes_(recvq_bytes) {
+  this->ws()->Start();
 }
 
-std::set<WsIrcPeer*> WsIrcPeer::closing_peers_;
-
-void WsIrcPeer::DestroyClosing() {
-  while (!closing_peers_.empty()) delete *closing_peers_.begin();  // ~WsIrcPeer erases it
-}
-
-WsIrcPeer::~WsIrcPeer() {
-  closing_peers_.erase(this);
-  if (delete_ != nullptr) event_free(delete_);
-  ws_.reset();  // closes the socket if still open (never from the WebSocket's own callbacks)
-}
+WsIrcPeer::~WsIrcPeer() = default;
 
 // ---------------------------------------------------------------- output
 
@@ -43,9 +32,9 @@ void WsIrcPeer::Write(std::string_view bytes) {
     if (end > start && partial_[end - 1] == '\r') --end;
     std::string_view line(partial_.data() + start, end - start);
     if (text_ && !chat::irc::IsValidUtf8(line)) {
-      (void)ws_->Send(true, chat::irc::ReplaceInvalidUtf8(line));  // text.ircv3.net: U+FFFD
+      (void)ws()->Send(true, chat::irc::ReplaceInvalidUtf8(line));  // text.ircv3.net: U+FFFD
     } else {
-      (void)ws_->Send(text_, line);
+      (void)ws()->Send(text_, line);
     }
     start = lf + 1;
   }
@@ -94,7 +83,7 @@ void WsIrcPeer::Lose(const std::string& reason) {
   lost_ = true;
   pending_.clear();
   pending_bytes_ = 0;
-  ws_->Close(kWsPolicy, reason);
+  ws()->Close(kWsPolicy, reason);
   if (handler_ != nullptr) handler_->OnPeerLost(reason);
 }
 
@@ -113,15 +102,11 @@ void WsIrcPeer::CloseAfterFlush() {
   if (closing_) return;
   closing_ = true;
   handler_ = nullptr;
-  ws_->Close(kWsNormal, "");
+  ws()->Close(kWsNormal, "");
   // The Client dropped its pointer: this peer owns itself and goes from
   // the loop (never inside the callback that got us here).
-  closing_peers_.insert(this);
-  delete_ = event_new(base_, -1, 0, &WsIrcPeer::DeleteCb, this);
-  if (delete_ != nullptr) event_active(delete_, 0, 0);
+  DeleteLater();
 }
-
-void WsIrcPeer::DeleteCb(evutil_socket_t, short, void* arg) noexcept { delete static_cast<WsIrcPeer*>(arg); }
 
 // ---------------------------------------------------------------- the route
 

@@ -25,12 +25,12 @@
 
 #include <deque>
 #include <memory>
-#include <set>
 #include <string>
 
 #include "chatd/core/peer.h"
 #include "chatd/http/router.h"
 #include "chatd/http/websocket.h"
+#include "chatd/http/websocket_session.h"
 
 namespace chatd {
 class Server;
@@ -43,7 +43,7 @@ inline constexpr std::string_view kIrcTextProtocol = "text.ircv3.net";
 // Largest WebSocket message /irc accepts (bytes); larger closes with 1009.
 inline constexpr std::size_t kIrcWsMaxMessage = 16 * 1024;
 
-class WsIrcPeer final : public Peer, public WebSocketHandler {
+class WsIrcPeer final : public Peer, public WebSocketSession {
  public:
   // Owns `ws` (not yet started; this starts it). `text` selects
   // text.ircv3.net framing for output. `recvq_bytes` bounds lines held
@@ -60,25 +60,17 @@ class WsIrcPeer final : public Peer, public WebSocketHandler {
   // Closes the WebSocket (1000) after what is queued, and deletes this
   // peer from the loop.
   void CloseAfterFlush() override;
-  const std::string& address() const override { return ws_->address(); }
-  bool is_tls() const override { return ws_->is_tls(); }
+  const std::string& address() const override { return ws()->address(); }
+  bool is_tls() const override { return ws()->is_tls(); }
 
   // ---- WebSocketHandler
   void OnMessage(bool text, std::string_view payload) override;
   void OnClosed(uint16_t code, const std::string& reason) override;
 
-  // Frees every peer still waiting for its deletion after CloseAfterFlush.
-  // Called once at shutdown, before Conn::DestroyLingering and before the
-  // event base is freed.
-  static void DestroyClosing();
-
  private:
   void RunLines();
   void Lose(const std::string& reason);
-  static void DeleteCb(evutil_socket_t, short, void* arg) noexcept;
 
-  event_base* base_;
-  std::unique_ptr<WebSocket> ws_;
   bool text_;
   std::size_t recvq_bytes_;
   PeerHandler* handler_ = nullptr;
@@ -88,8 +80,6 @@ class WsIrcPeer final : public Peer, public WebSocketHandler {
   bool in_lines_ = false;
   bool closing_ = false;
   bool lost_ = false;
-  event* delete_ = nullptr;
-  static std::set<WsIrcPeer*> closing_peers_;  // own themselves, deleted by DeleteCb
 };
 
 // Adds GET /irc to `router` (routes.cc), its clients joining `server`.
