@@ -21,7 +21,7 @@ import pytest
 
 websocket = pytest.importorskip("websocket")
 
-from wsclient import OP_BINARY, OP_CLOSE, OP_CONT, OP_PING, OP_TEXT, RawWs as _RawWs, WsIrc  # noqa: E402
+from wsclient import OP_BINARY, OP_CLOSE, OP_CONT, OP_PING, OP_PONG, OP_TEXT, RawWs as _RawWs, WsIrc  # noqa: E402
 
 HOST = "127.0.0.1"
 
@@ -374,3 +374,18 @@ def test_event_stream_consumer_behind_is_closed(wsrv):
     assert b"resume with after=" in payload
     assert last < 19999
     assert slow.eof()
+
+
+def test_idle_socket_is_pinged_then_closed(server):
+    """[http] websocket_idle_timeout: no input for that long gets a ping;
+    a pong counts as input; no input for as long again closes with 1001."""
+    srv = server(http_listeners=True, http={"websocket_idle_timeout": 1})
+    ws = RawWs(srv, path="/_test/events?n=0")
+    _, _, op, payload = ws.recv_frame(timeout=4)
+    assert op == OP_PING
+    ws.send_frame(OP_PONG, payload)
+    t0 = time.monotonic()
+    _, _, op, _ = ws.recv_frame(timeout=4)
+    assert op == OP_PING and time.monotonic() - t0 >= 0.9  # alive: pinged again, not closed
+    assert ws.recv_close(timeout=4) == 1001
+    assert ws.eof()
