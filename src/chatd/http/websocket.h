@@ -9,7 +9,9 @@
 //     close 1009 (§7.4.1);
 //   - invalid UTF-8 in a text message (inflated ones included): 1007;
 //   - a protocol error (unmasked frame, reserved bits or opcodes, a
-//     fragmented or oversized control frame, a bad close code): 1002;
+//     continuation with nothing to continue, a bad close code): 1002; a
+//     frame wslay's frame parser rejects outright (a fragmented or
+//     oversized control frame): a close frame without a code;
 //   - a peer that does not read: its unsent output is bounded by the Conn's
 //     SendQ; beyond it the connection is dropped (OnClosed 1006 "SendQ
 //     exceeded"), like a slow IRC client, so others never wait for it;
