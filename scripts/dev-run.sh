@@ -82,5 +82,8 @@ chatd is starting in the foreground (Ctrl-C stops it). Connect with:
            curl --cacert var/tls/cert.pem -u ACCOUNT:PASSWORD -H 'Content-Type: image/png' \\
              -H 'Content-Disposition: attachment; filename="cat.png"' --data-binary @cat.png \\
              https://127.0.0.1:8443/upload)
+  web IRC: wss://127.0.0.1:8443/irc (IRC over WebSocket, text.ircv3.net or
+           binary.ircv3.net; pages of https://127.0.0.1:8443 only, see
+           [http] websocket_origins in doc/http.md)
 MSG
 exec build/src/chatd/chatd --config var/chatd.conf --foreground

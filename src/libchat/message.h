@@ -100,6 +100,10 @@ std::string UnescapeTagValue(std::string_view escaped);
 // True when s is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// s with every byte that does not start a well-formed UTF-8 sequence
+// replaced by U+FFFD (one per byte); valid input comes back unchanged.
+std::string ReplaceInvalidUtf8(std::string_view s);
+
 // Truncates s to at most max_bytes without splitting a UTF-8 sequence.
 std::string_view TruncateUtf8(std::string_view s, std::size_t max_bytes);
 

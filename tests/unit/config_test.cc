@@ -671,6 +671,36 @@ TEST(Config, PublicBaseUrlDefaultsToTheFirstTlsHttpListener) {
                url("[[listen]]\naddress = \"[2001:db8::1]:8443\"\nprotocol = \"http\"\ntls = true\n").c_str());
 }
 
+TEST(Config, WebSocketKeys) {
+  chat::Result<chatd::Config> r = chatd::ParseConfig(kMinimal, "test.conf");
+  CHECK_TRUE(r.ok());
+  CHECK_TRUE(r.value().http.websocket_deflate);
+  CHECK_EQUAL(120, r.value().http.websocket_idle_timeout_s);
+  CHECK_EQUAL(0u, r.value().http.websocket_origins.size());  // no http listener, no base URL
+  // Default: the origin of public_base_url (its path dropped).
+  r = chatd::ParseConfig(Minimal("[http]\npublic_base_url = \"https://chat.example.org:8443/x/\"\n"), "test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  CHECK_EQUAL(1u, r.value().http.websocket_origins.size());
+  STRCMP_EQUAL("https://chat.example.org:8443", r.value().http.websocket_origins[0].c_str());
+  r = chatd::ParseConfig(Minimal("[http]\npublic_base_url = \"https://c.example\"\n"
+                                 "websocket_origins = [\"*\", \"http://localhost:3000\"]\n"
+                                 "websocket_deflate = false\nwebsocket_idle_timeout = 0\n"),
+                         "test.conf");
+  CHECK_TRUE_TEXT(r.ok(), r.status().ToString().c_str());
+  CHECK_EQUAL(2u, r.value().http.websocket_origins.size());
+  STRCMP_EQUAL("*", r.value().http.websocket_origins[0].c_str());
+  CHECK_FALSE(r.value().http.websocket_deflate);
+  CHECK_EQUAL(0, r.value().http.websocket_idle_timeout_s);
+  // An empty list allows no browser page at all.
+  r = chatd::ParseConfig(Minimal("[http]\npublic_base_url = \"https://c.example\"\nwebsocket_origins = []\n"),
+                         "test.conf");
+  CHECK_TRUE(r.ok());
+  CHECK_EQUAL(0u, r.value().http.websocket_origins.size());
+  CHECK(ErrorOf(Minimal("[http]\nwebsocket_origins = [\"chat.example.org\"]\n")).find("is not an origin") !=
+        std::string::npos);
+  CHECK(ErrorOf(Minimal("[http]\nwebsocket_idle_timeout = -1\n")).find("between 0 and 86400") != std::string::npos);
+}
+
 TEST(Config, FilesKeysParse) {
   chat::Result<chatd::Config> r = chatd::ParseConfig(
       Minimal("[files]\nenabled = false\nmax_size = 1000\nquota_per_account = 0\nguests_may_upload = true\n"

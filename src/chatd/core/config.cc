@@ -390,6 +390,23 @@ void Loader::Http(const toml::table& t, Config* cfg) {
       (void)GetNumber(node, "http.max_connections", 1, kMaxCount, &h.max_connections);
     } else if (k == "max_per_ip") {
       (void)GetNumber(node, "http.max_per_ip", 1, kMaxCount, &h.max_per_ip);
+    } else if (k == "websocket_origins") {
+      std::vector<std::string> origins;
+      if (!GetStringArray(node, "http.websocket_origins", &origins)) continue;
+      bool ok = true;
+      for (const std::string& o : origins) {
+        if (o != "*" && o.rfind("https://", 0) != 0 && o.rfind("http://", 0) != 0) {
+          Fail(node, "http.websocket_origins: \"" + o + "\" is not an origin like \"https://chat.example.org\" or \"*\"");
+          ok = false;
+        }
+      }
+      if (!ok) continue;
+      h.websocket_origins = std::move(origins);
+      h.websocket_origins_set = true;
+    } else if (k == "websocket_deflate") {
+      (void)GetBool(node, "http.websocket_deflate", &h.websocket_deflate);
+    } else if (k == "websocket_idle_timeout") {
+      (void)GetNumber(node, "http.websocket_idle_timeout", 0, 86400, &h.websocket_idle_timeout_s);
     } else {
       UnknownKey(key, node, "[http]");
     }
@@ -783,6 +800,12 @@ chat::Status Loader::Load(const toml::table& root, Config* cfg) {
   cfg->tls_key = Resolve(base, cfg->tls_key);
   cfg->control_socket = Resolve(base, cfg->control_socket);
   DefaultBaseUrl(cfg);
+  if (!cfg->http.websocket_origins_set && !cfg->http.public_base_url.empty()) {
+    // The origin of public_base_url: scheme://host[:port], without a path.
+    const std::string& url = cfg->http.public_base_url;
+    std::size_t slash = url.find('/', url.find("://") + 3);
+    cfg->http.websocket_origins = {url.substr(0, slash)};
+  }
   return chat::Status::OK();
 }
 

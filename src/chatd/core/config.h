@@ -38,6 +38,14 @@ struct HttpConfig {
   std::size_t max_header_bytes = 8192;  // max_header_bytes: request line + header section
   std::size_t max_connections = 1024;   // max_connections: HTTP connections at once
   std::size_t max_per_ip = 32;          // max_per_ip: HTTP connections per address
+  // websocket_origins: the Origin values (RFC 6454 serialisation,
+  // "https://chat.example.org") whose pages may open a WebSocket; "*" for
+  // any. Requests without Origin (non-browser clients) are always allowed.
+  // Default: the origin of public_base_url only.
+  std::vector<std::string> websocket_origins;
+  bool websocket_origins_set = false;   // the key was given (else the default applies)
+  bool websocket_deflate = true;        // websocket_deflate: negotiate permessage-deflate (RFC 7692)
+  int websocket_idle_timeout_s = 120;   // websocket_idle_timeout: seconds idle before a ping, then before closing
 };
 
 // A CIDR network ("127.0.0.0/8", "::1/128"; a bare address means /32 or /128).

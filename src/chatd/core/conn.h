@@ -64,6 +64,10 @@ class Conn final : public Peer {
   void WatchDrain(std::size_t low_watermark);
   // Queued output bytes the socket has not taken yet.
   std::size_t unsent_bytes() const { return out_.size() - sent_; }
+  // Replaces the RecvQ/SendQ limits (a connection switching protocols, e.g.
+  // HTTP to IRC over WebSocket, takes the new protocol's). Applies to the
+  // next Write; bytes already queued stay.
+  void SetLimits(const ConnLimits& limits) { limits_ = limits; }
 
   // Frees every Conn still flushing after CloseAfterFlush, and the flush
   // pass's event. Called once at shutdown, before the event base is freed.

@@ -26,6 +26,7 @@
 #include "chatd/core/tls.h"
 #include "chatd/core/worker.h"
 #include "chatd/http/http_server.h"
+#include "chatd/http/websocket_session.h"
 #include "chatd/http/routes.h"
 #include "libchat/casemap.h"
 #include "libchat/numerics.h"
@@ -53,6 +54,7 @@ Server::~Server() {
   store_.reset();  // checkpoints and closes the environment
   dead_.clear();
   listeners_.clear();
+  http::WebSocketSession::DestroyAll();  // after clients_: their sockets go to the lingering Conns
   Conn::DestroyLingering();
   for (event* ev : events_) event_free(ev);
   if (reap_ != nullptr) event_free(reap_);
@@ -288,9 +290,15 @@ void Server::Accept(evutil_socket_t fd, const sockaddr* sa, int, const ListenCon
   ConnLimits limits{config_.recvq_bytes, config_.sendq_bytes};
   auto conn = Conn::Create(base_, fd, ssl, address, limits);
   if (conn == nullptr) return;
-  bool exempt = std::any_of(config_.flood_exempt.begin(), config_.flood_exempt.end(),
-                            [&](const Cidr& c) { return c.Contains(family, bin); });
-  AddClient(std::move(conn), exempt);
+  AddClient(std::move(conn), FloodExempt(address));
+}
+
+bool Server::FloodExempt(const std::string& address) const {
+  unsigned char bin[16] = {};
+  int family = address.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+  if (inet_pton(family, address.c_str(), bin) != 1) return false;
+  return std::any_of(config_.flood_exempt.begin(), config_.flood_exempt.end(),
+                     [&](const Cidr& c) { return c.Contains(family, bin); });
 }
 
 Client* Server::AddClient(std::unique_ptr<Peer> peer, bool flood_exempt) {

@@ -74,6 +74,9 @@ class Server {
   // tests) and applies max_clients / max_per_ip. The returned client may
   // already be closing; it is owned by the server.
   Client* AddClient(std::unique_ptr<Peer> peer, bool flood_exempt);
+  // True when `address` (as Peer::address() gives it: "127.0.0.1",
+  // "2001:db8::1") is inside a [flood] exempt network.
+  bool FloodExempt(const std::string& address) const;
 
   // ---- clients
   Client* FindNick(std::string_view nick) const;

@@ -308,6 +308,26 @@ void Connection::EndResponse() {
   ScheduleFinish();
 }
 
+std::unique_ptr<Conn> Connection::Upgrade(ResponseHead head, std::string* early) {
+  if (closed_ || handler_ == nullptr || resp_started_ || !body_done_ || conn_ == nullptr) return nullptr;
+  resp_started_ = true;
+  status_ = head.status;
+  conn_->Write(chat::http::FormatResponseHead(head, parser_.head().version_minor, false, time(nullptr), nullptr));
+  LogAccess(head.status);
+  *early = parser_.TakeBuffered();
+  std::unique_ptr<Conn> conn = std::move(conn_);
+  conn->SetStreamHandler(nullptr);
+  conn->PauseReading(false);
+  conn->WatchDrain(0);
+  Arm(Timer::kNone, 0);
+  // The exchange ends from the loop (OnClose(true)), then this connection
+  // goes: Close sees no Conn left to close.
+  resp_done_ = true;
+  resp_close_ = true;
+  ScheduleFinish();
+  return conn;
+}
+
 std::size_t Connection::unsent_bytes() const { return conn_ != nullptr ? conn_->unsent_bytes() : 0; }
 
 void Connection::OnDrained() {

@@ -60,6 +60,7 @@ class Connection final : public StreamHandler, public Exchange {
   void WriteBody(std::string_view bytes) override;
   void EndResponse() override;
   std::size_t unsent_bytes() const override;
+  std::unique_ptr<Conn> Upgrade(chat::http::ResponseHead head, std::string* early) override;
 
  private:
   enum class Timer { kNone, kHeader, kKeepAlive, kBodyIdle, kSendIdle };

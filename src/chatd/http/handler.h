@@ -59,6 +59,10 @@
 #include "libchat/http/request.h"
 #include "libchat/http/response.h"
 
+namespace chatd {
+class Conn;
+}
+
 namespace chatd::http {
 
 // Unsent output below which a streamed response is asked for more, and how
@@ -115,6 +119,19 @@ class Exchange {
   virtual void EndResponse() = 0;
   // Unsent output bytes queued on the connection (for pacing).
   virtual std::size_t unsent_bytes() const = 0;
+
+  // ---- switching protocols (RFC 9110 §7.8, §15.2.2; WebSocket)
+  // Instead of a response: queues `head` (status 101 with its Upgrade and
+  // Connection fields, which FormatResponseHead leaves alone for 1xx) and
+  // hands the socket over. Returns the Conn, still in byte-stream mode with
+  // no stream handler: the caller must SetStreamHandler before returning to
+  // the loop; *early gets the bytes the client sent after this request
+  // (the new protocol's first ones, in order). The HTTP connection is done
+  // with it: the exchange ends (OnClose(true) from the loop) and no other
+  // request is read. Returns nullptr (and queues nothing) when a response
+  // was already started or the request has a body; the handler must then
+  // answer normally.
+  virtual std::unique_ptr<Conn> Upgrade(chat::http::ResponseHead head, std::string* early) = 0;
 };
 
 // Answers one request. Made by a route's factory for every request it

@@ -6,6 +6,10 @@
 //                           Worker round trip; answers {"bytes":N,"sha256":hex}
 //   GET  /_test/bytes/{n}   n bytes of a fixed pattern, paced by OnWritable;
 //                           "?chunked" sends them chunked
+//   GET  /_test/events      a WebSocket EventStream (64 KiB behind limit)
+//                           pushing ?n= events of ?size= bytes, ?batch= per
+//                           millisecond, {"seq":i,"pad":"..."}; it echoes
+//                           a message the consumer sends as {"echo":...}
 #include "chatd/http/test_routes.h"
 
 #include <openssl/evp.h>
@@ -17,8 +21,12 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "chatd/core/server.h"
 #include "chatd/core/worker.h"
 #include "chatd/http/problem.h"
+#include "chatd/http/websocket_accept.h"
+#include "chatd/http/websocket_events.h"
+#include "libchat/http/query_param.h"
 
 namespace chatd::http {
 namespace {
@@ -114,7 +122,88 @@ class BytesHandler final : public Handler {
   uint64_t sent_ = 0;
 };
 
+// Pushes events into one EventStream from a 1 ms timer until done or the
+// stream ends; the stream's callbacks hold it, so it goes with the stream.
+class EventPusher {
+ public:
+  EventPusher(Server* server, std::size_t n, std::size_t size, std::size_t batch)
+      : n_(n), pad_(size, 'x'), batch_(batch) {
+    timer_ = event_new(server->base(), -1, EV_PERSIST, &EventPusher::TickCb, this);
+  }
+  ~EventPusher() { event_free(timer_); }
+  void Stop() { event_del(timer_); }
+  void Run(EventStream* stream) {
+    stream_ = stream;
+    timeval tv{0, 1000};
+    event_add(timer_, &tv);
+  }
+  static void TickCb(evutil_socket_t, short, void* arg) noexcept {
+    auto* self = static_cast<EventPusher*>(arg);
+    for (std::size_t k = 0; k < self->batch_ && self->sent_ < self->n_; ++k) {
+      boost::json::object o;
+      o["seq"] = self->sent_++;
+      o["pad"] = self->pad_;
+      if (!self->stream_->Push(boost::json::serialize(o))) {
+        event_del(self->timer_);  // on_end follows
+        return;
+      }
+    }
+    if (self->sent_ >= self->n_) event_del(self->timer_);
+  }
+
+ private:
+  std::size_t n_;
+  std::string pad_;
+  std::size_t batch_;
+  std::size_t sent_ = 0;
+  EventStream* stream_ = nullptr;
+  event* timer_ = nullptr;
+};
+
+std::size_t QueryNumber(std::string_view query, std::string_view name, std::size_t fallback) {
+  std::string v;
+  if (!chat::http::QueryParam(query, name, &v) || v.empty() || v.size() > 9) return fallback;
+  std::size_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return fallback;
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return n;
+}
+
+class EventsHandler final : public Handler {
+ public:
+  explicit EventsHandler(Server* server) : server_(server) {}
+  void OnRequest(Exchange& ex) override {
+    WebSocketRoute route;
+    route.max_message_bytes = 4096;
+    route.sendq_bytes = 8 * 1024 * 1024;
+    AcceptedWebSocket a = AcceptWebSocket(ex, server_->base(), server_->config().http, route);
+    if (a.ws == nullptr) return;
+    auto pusher = std::make_shared<EventPusher>(server_, QueryNumber(ex.query(), "n", 10),
+                                                QueryNumber(ex.query(), "size", 10), QueryNumber(ex.query(), "batch", 1));
+    EventStream::Options opts;
+    opts.max_behind_bytes = 64 * 1024;
+    opts.on_end = [pusher](EventStream*) { pusher->Stop(); };
+    opts.on_message = [](EventStream* s, std::string_view m) {
+      boost::json::object o;
+      o["echo"] = std::string(m);
+      (void)s->Push(boost::json::serialize(o));
+    };
+    pusher->Run(EventStream::Start(server_->base(), std::move(a.ws), std::move(opts)));
+  }
+
+ private:
+  Server* server_;
+};
+
 }  // namespace
+
+void RegisterTestWebSocketRoutes(Router* router, Server* server) {
+  const char* on = getenv("CHATD_HTTP_TEST_ROUTES");
+  if (on == nullptr || std::string(on) != "1") return;
+  router->Add("GET", "/_test/events", [server] { return std::make_shared<EventsHandler>(server); });
+}
 
 void RegisterTestRoutes(Router* router, Worker* worker) {
   const char* on = getenv("CHATD_HTTP_TEST_ROUTES");

@@ -6,6 +6,7 @@
 #include "chatd/http/router.h"
 
 namespace chatd {
+class Server;
 class Worker;
 }
 
@@ -13,6 +14,8 @@ namespace chatd::http {
 
 // Adds POST /_test/count and GET /_test/bytes/{n} when enabled.
 void RegisterTestRoutes(Router* router, Worker* worker);
+// Adds GET /_test/events (an EventStream, websocket_events.h) when enabled.
+void RegisterTestWebSocketRoutes(Router* router, Server* server);
 
 }  // namespace chatd::http
 

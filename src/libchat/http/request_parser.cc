@@ -378,6 +378,13 @@ void RequestParser::Append(std::string_view bytes) {
 }
 
 std::size_t RequestParser::buffered() const { return impl_->buf.size() - impl_->off; }
+
+std::string RequestParser::TakeBuffered() {
+  std::string rest = impl_->buf.substr(impl_->off);
+  impl_->buf.clear();
+  impl_->off = 0;
+  return rest;
+}
 const RequestHead& RequestParser::head() const { return impl_->head; }
 const ParseError& RequestParser::error() const { return impl_->error; }
 bool RequestParser::in_body() const { return impl_->state == Impl::State::kBody; }

@@ -75,6 +75,11 @@ class RequestParser {
   void Append(std::string_view bytes);
   // Bytes appended and not yet consumed by Next().
   std::size_t buffered() const;
+  // Removes and returns the bytes not yet consumed by Next(). Used after a
+  // protocol switch (101, WebSocket): what the client sent after the
+  // request belongs to the new protocol. Call only after kEnd; the parser
+  // is then between requests with an empty buffer.
+  std::string TakeBuffered();
 
   // Parses from the buffer until one event happens. For kBody, *body views
   // the piece (never empty) inside the buffer, valid until the next call of
