@@ -4,14 +4,14 @@
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config autoconf-archive
       libevent-dev libssl-dev libtomlplusplus-dev libdb5.3++-dev libsystemd-dev openssl
-      libgtkmm-4.0-dev libsecret-1-dev libsoup-3.0-dev libturbojpeg0-dev libboost1.81-dev libboost-json1.81-dev"
+      libgtkmm-4.0-dev libsecret-1-dev libsoup-3.0-dev libturbojpeg0-dev libadwaita-1-dev libboost1.81-dev libboost-json1.81-dev"
 if [ "${1:-build}" = test ]; then
   # debhelper, lintian, desktop-file-utils, appstream: the package test
   # (tests/package/test_package.sh). Xvfb, xdotool, ImageMagick, dbus-x11,
-  # x11-utils and glib-networking (GIO TLS): chat-gtk's UI test.
+  # x11-utils, glib-networking (GIO TLS) and xclip (clipboard): chat-gtk's UI test.
   pkgs="$pkgs libcpputest-dev python3 python3-pytest tmux irssi weechat-curses weechat-headless
         debhelper lintian desktop-file-utils appstream
-        xvfb xdotool imagemagick dbus-x11 x11-utils glib-networking"
+        xvfb xdotool imagemagick dbus-x11 x11-utils glib-networking xclip"
 fi
 missing=""
 for p in $pkgs; do
