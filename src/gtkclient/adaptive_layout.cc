@@ -3,16 +3,19 @@
 
 #include <adwaita.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 
 namespace chatgtk {
 
-// A bin that tells its allocated width (GTK 4 has no size-allocate signal).
+// A bin that reports a fixed natural width (>= its child's minimum) and
+// tells when its allocated size changes (GTK 4 has no size-allocate signal).
 class AdaptiveLayout::WidthBin : public Gtk::Widget {
  public:
-  explicit WidthBin(std::function<void(int)> on_width)
-      : Glib::ObjectBase("ChatWidthBin"), on_width_(std::move(on_width)) {}
+  // `natural_width` <= 0: the child's own natural width.
+  WidthBin(int natural_width, std::function<void()> on_size)
+      : Glib::ObjectBase("ChatWidthBin"), natural_width_(natural_width), on_size_(std::move(on_size)) {}
   ~WidthBin() override {
     if (child_) child_->unparent();
   }
@@ -20,7 +23,7 @@ class AdaptiveLayout::WidthBin : public Gtk::Widget {
     child_ = &child;
     child.set_parent(*this);
   }
-  void ClearCallback() { on_width_ = nullptr; }
+  void ClearCallback() { on_size_ = nullptr; }
 
  protected:
   Gtk::SizeRequestMode get_request_mode_vfunc() const override {
@@ -31,25 +34,49 @@ class AdaptiveLayout::WidthBin : public Gtk::Widget {
     minimum = natural = 0;
     minimum_baseline = natural_baseline = -1;
     if (child_) child_->measure(orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
+    if (orientation == Gtk::Orientation::HORIZONTAL && natural_width_ > 0)
+      natural = std::max(minimum, natural_width_);
   }
   void size_allocate_vfunc(int width, int height, int baseline) override {
     if (child_) child_->size_allocate(Gtk::Allocation(0, 0, width, height), baseline);
-    if (on_width_) on_width_(width);
+    if ((width != width_ || height != height_) && on_size_) {
+      width_ = width;
+      height_ = height;
+      on_size_();
+    }
   }
 
  private:
   Gtk::Widget* child_ = nullptr;
-  std::function<void(int)> on_width_;
+  int natural_width_;
+  std::function<void()> on_size_;
+  int width_ = 0, height_ = 0;
 };
 
 namespace {
 
+constexpr int kSidebarWidth = 250;  // sidebar_slot's width-request in main_window.ui
+constexpr int kMembersWidth = 230;  // members_slot's
+
 // Finds the descendant of `root` named `name` (Gtk::Widget::set_name).
 Gtk::Widget* FindNamed(Gtk::Widget& root, const std::string& name) {
-  if (root.get_name() == name) return &root;
+  if (root.get_name().raw() == name) return &root;
   for (Gtk::Widget* c = root.get_first_child(); c; c = c->get_next_sibling())
     if (Gtk::Widget* found = FindNamed(*c, name)) return found;
   return nullptr;
+}
+
+// Runs `fn` on `object`'s signal `signal` (no arguments used) until
+// disconnected; `fn` must outlive the connection.
+gulong Connect(GtkWidget* object, const char* signal, std::function<void()>* fn) {
+  return g_signal_connect(object, signal, G_CALLBACK(+[](GObject*, GParamSpec*, gpointer data) noexcept {
+                            try {
+                              (*static_cast<std::function<void()>*>(data))();
+                            } catch (...) {
+                              g_warning("layout: a handler failed");
+                            }
+                          }),
+                          fn);
 }
 
 }  // namespace
@@ -61,6 +88,23 @@ AdaptiveLayout::AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Buil
   members_flap_ = GTK_WIDGET(builder->get_object("members_flap")->gobj());
   sidebar_toggle_ = builder->get_widget<Gtk::ToggleButton>("sidebar_toggle");
   status_label_ = builder->get_widget<Gtk::Label>("status_label");
+  header_bar_ = builder->get_widget<Gtk::HeaderBar>("header_bar");
+
+  // Each flap folds when it is narrower than its flap plus the natural width
+  // of its content, which the bins fix: the sidebar below
+  // kSidebarFoldWidth, the member panel below kMembersFoldWidth.
+  auto wrap_content = [](GtkWidget* flap, int natural) {
+    GtkWidget* content = adw_flap_get_content(ADW_FLAP(flap));
+    auto* bin = Gtk::make_managed<WidthBin>(natural, nullptr);
+    g_object_ref(content);
+    adw_flap_set_content(ADW_FLAP(flap), GTK_WIDGET(bin->gobj()));
+    bin->SetChild(*Glib::wrap(content));
+    g_object_unref(content);
+    adw_flap_set_fold_policy(ADW_FLAP(flap), ADW_FLAP_FOLD_POLICY_AUTO);
+    adw_flap_set_fold_threshold_policy(ADW_FLAP(flap), ADW_FOLD_THRESHOLD_POLICY_NATURAL);
+  };
+  wrap_content(members_flap_, kMembersFoldWidth - kSidebarWidth - kMembersWidth);
+  wrap_content(sidebar_flap_, kSidebarFoldWidth - kSidebarWidth);
 
   // The header button opens and closes the folded sidebar.
   g_object_bind_property(sidebar_flap_, "reveal-flap", sidebar_toggle_->gobj(), "active",
@@ -68,15 +112,11 @@ AdaptiveLayout::AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Buil
   sidebar.signal_selected.connect([this](std::string) {
     if (adw_flap_get_folded(ADW_FLAP(sidebar_flap_))) adw_flap_set_reveal_flap(ADW_FLAP(sidebar_flap_), FALSE);
   });
-  members_handler_ = g_signal_connect(
-      members_flap_, "notify::reveal-flap", G_CALLBACK(+[](GObject* flap, GParamSpec*, gpointer self) noexcept {
-        try {
-          static_cast<AdaptiveLayout*>(self)->signal_members_shown.emit(adw_flap_get_reveal_flap(ADW_FLAP(flap)));
-        } catch (...) {
-          g_warning("layout: a members-shown handler failed");
-        }
-      }),
-      this);
+  on_folded_ = [this] { OnFolded(); };
+  on_members_ = [this] { signal_members_shown.emit(MembersShown()); };
+  handlers_.emplace_back(sidebar_flap_, Connect(sidebar_flap_, "notify::folded", &on_folded_));
+  handlers_.emplace_back(members_flap_, Connect(members_flap_, "notify::folded", &on_folded_));
+  handlers_.emplace_back(members_flap_, Connect(members_flap_, "notify::reveal-flap", &on_members_));
 
   auto keys = Gtk::ShortcutController::create();
   keys->set_scope(Gtk::ShortcutScope::MANAGED);
@@ -87,9 +127,9 @@ AdaptiveLayout::AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Buil
                                            })));
   window_.add_controller(keys);
 
-  // Put the width-reporting bin between the window and its content.
+  // A bin between the window and its content tells its size (test output).
   Gtk::Widget* content = window_.get_child();
-  bin_ = Gtk::make_managed<WidthBin>([this](int width) { OnWidth(width); });
+  bin_ = Gtk::make_managed<WidthBin>(0, [this] { OnSize(); });
   if (content) {
     g_object_ref(content->gobj());
     window_.unset_child();
@@ -97,13 +137,13 @@ AdaptiveLayout::AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Buil
     g_object_unref(content->gobj());
   }
   window_.set_child(*bin_);
+  OnFolded();
 }
 
 AdaptiveLayout::~AdaptiveLayout() {
-  apply_idle_.disconnect();
-  log_idle_.disconnect();
+  log_timer_.disconnect();
   if (bin_) bin_->ClearCallback();
-  if (members_handler_) g_signal_handler_disconnect(members_flap_, members_handler_);
+  for (auto& [object, id] : handlers_) g_signal_handler_disconnect(object, id);
 }
 
 void AdaptiveLayout::SetMembersShown(bool shown) { adw_flap_set_reveal_flap(ADW_FLAP(members_flap_), shown); }
@@ -115,43 +155,28 @@ void AdaptiveLayout::ToggleSidebar() {
   adw_flap_set_reveal_flap(ADW_FLAP(sidebar_flap_), !adw_flap_get_reveal_flap(ADW_FLAP(sidebar_flap_)));
 }
 
-void AdaptiveLayout::OnWidth(int width) {
-  if (width == width_) return;
-  width_ = width;
-  // Changing the layout inside a size allocation would re-enter it: next
-  // iteration, before the next frame is drawn.
-  if (!apply_idle_.connected())
-    apply_idle_ = Glib::signal_idle().connect(
-        [this] {
-          Apply();
-          return false;
-        },
-        Glib::PRIORITY_HIGH_IDLE);
-  log_idle_.disconnect();
-  log_idle_ = Glib::signal_timeout().connect(
+void AdaptiveLayout::OnFolded() {
+  const bool sidebar_folded = adw_flap_get_folded(ADW_FLAP(sidebar_flap_));
+  const bool members_folded = adw_flap_get_folded(ADW_FLAP(members_flap_));
+  // The member panel is locked (it stays as the user left it), except that
+  // a panel open beside the messages does not jump over them on shrinking.
+  if (members_folded && !members_folded_) SetMembersShown(false);
+  members_folded_ = members_folded;
+  sidebar_toggle_->set_visible(sidebar_folded);
+  // The header fits 360 px: the status as its dot only, and of the window
+  // buttons only Close (as on phones; GNOME's default layout anyway).
+  status_label_->set_visible(!sidebar_folded);
+  gtk_header_bar_set_decoration_layout(header_bar_->gobj(), sidebar_folded ? ":close" : nullptr);
+}
+
+void AdaptiveLayout::OnSize() {
+  log_timer_.disconnect();
+  log_timer_ = Glib::signal_timeout().connect(
       [this] {
         LogLayout();
         return false;
       },
       400);
-}
-
-void AdaptiveLayout::Apply() {
-  const int w = width_;
-  if (w == applied_width_) return;
-  applied_width_ = w;
-  const bool fold_sidebar = w < kSidebarFoldWidth;
-  const bool fold_members = w < kMembersFoldWidth;
-  const bool members_were_folded = adw_flap_get_folded(ADW_FLAP(members_flap_));
-  adw_flap_set_fold_policy(ADW_FLAP(sidebar_flap_),
-                           fold_sidebar ? ADW_FLAP_FOLD_POLICY_ALWAYS : ADW_FLAP_FOLD_POLICY_NEVER);
-  adw_flap_set_fold_policy(ADW_FLAP(members_flap_),
-                           fold_members ? ADW_FLAP_FOLD_POLICY_ALWAYS : ADW_FLAP_FOLD_POLICY_NEVER);
-  // The member panel is locked (it stays as the user left it), except that
-  // a panel open beside the messages does not jump over them on shrinking.
-  if (fold_members && !members_were_folded) SetMembersShown(false);
-  sidebar_toggle_->set_visible(fold_sidebar);
-  status_label_->set_visible(w >= kCompactHeaderWidth);
 }
 
 void AdaptiveLayout::LogLayout() {

@@ -5,23 +5,29 @@
 //   width >= kMembersFoldWidth  sidebar | messages | members side by side
 //   width >= kSidebarFoldWidth  sidebar | messages; members slide over
 //   narrower                    messages only; the sidebar slides over
-//                                (header button or F9), compact header
+//                                (header button or F9); the status button
+//                                shows its dot only, the title bar only Close
 // A folded flap covers the messages with a shield; picking a conversation,
 // Escape or a click outside closes it. Nothing is clipped down to 360 px.
-// libadwaita 1.2 has no AdwBreakpoint (1.4), so a small bin widget reports
-// the width (the fold policies and header are changed from an idle, never
-// during the size allocation).
+// libadwaita 1.2 has no AdwBreakpoint (1.4): the flaps fold by themselves
+// (fold-policy auto, threshold natural) when the window is narrower than
+// their flap plus their content's natural width, and a small bin fixes that
+// natural width, which makes the widths above the breakpoints. The window's
+// minimum width stays the folded one, so it shrinks to 360 px in one go.
 //
-// For the UI tests, each change of layout is logged with
-// G_MESSAGES_DEBUG=chat-gtk: "layout: width=W folded=S,M" then, per named
-// widget (send_button, composer, banner_label, reconnect_button,
+// For the UI tests, each change of size is logged with
+// G_MESSAGES_DEBUG=chat-gtk: "layout: width=W height=H folded=S,M" then,
+// per named widget (send_button, composer, banner_label, reconnect_button,
 // header_bar, message_list), its bounds in the window.
 #ifndef CHAT_GTKCLIENT_ADAPTIVE_LAYOUT_H_
 #define CHAT_GTKCLIENT_ADAPTIVE_LAYOUT_H_
 
 #include <gtkmm.h>
 
+#include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "gtkclient/sidebar.h"
 
@@ -31,11 +37,11 @@ class AdaptiveLayout : public sigc::trackable {
  public:
   static constexpr int kSidebarFoldWidth = 720;   // px: below, the sidebar overlays
   static constexpr int kMembersFoldWidth = 980;   // px: below, the member panel overlays
-  static constexpr int kCompactHeaderWidth = 560; // px: below, the status shows as a dot only
 
-  // Takes "sidebar_flap", "members_flap", "sidebar_toggle" and
-  // "status_label" from `builder` and wraps `window`'s child to watch its
-  // width. `window` and `sidebar` must outlive this object.
+  // Takes "sidebar_flap", "members_flap", "sidebar_toggle", "status_label"
+  // and "header_bar" from `builder`, wraps the flaps' contents to set their
+  // natural widths and `window`'s child to log its size. `window` and
+  // `sidebar` must outlive this object.
   AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Builder>& builder, Sidebar& sidebar);
   ~AdaptiveLayout();
 
@@ -50,8 +56,8 @@ class AdaptiveLayout : public sigc::trackable {
   void ToggleSidebar();
 
  private:
-  void OnWidth(int width);
-  void Apply();
+  void OnSize();
+  void OnFolded();
   void LogLayout();
 
   Gtk::Window& window_;
@@ -59,12 +65,13 @@ class AdaptiveLayout : public sigc::trackable {
   GtkWidget* members_flap_ = nullptr;  // AdwFlap
   Gtk::ToggleButton* sidebar_toggle_ = nullptr;
   Gtk::Label* status_label_ = nullptr;
+  Gtk::HeaderBar* header_bar_ = nullptr;
   class WidthBin;
   WidthBin* bin_ = nullptr;  // owned by the window
-  int width_ = 0;
-  int applied_width_ = -1;
-  sigc::connection apply_idle_, log_idle_;
-  gulong members_handler_ = 0;
+  bool members_folded_ = false;
+  std::function<void()> on_folded_, on_members_;  // targets of handlers_
+  sigc::connection log_timer_;
+  std::vector<std::pair<GtkWidget*, gulong>> handlers_;  // GObject signals to disconnect
 };
 
 }  // namespace chatgtk

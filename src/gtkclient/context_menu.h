@@ -46,6 +46,19 @@ class ContextMenu {
 void AttachContextRequest(Gtk::Widget& widget,
                           std::function<bool(double x, double y, bool keyboard)> on_request);
 
+// `w` or its nearest ancestor that is a T; nullptr if none.
+template <class T>
+T* SelfOrAncestor(Gtk::Widget* w) {
+  for (; w; w = w->get_parent())
+    if (auto* t = dynamic_cast<T*>(w)) return t;
+  return nullptr;
+}
+
+// The widget with the keyboard focus in `widget`'s window, nullptr if none.
+inline Gtk::Widget* FocusIn(Gtk::Widget& widget) {
+  return widget.get_root() ? widget.get_root()->get_focus() : nullptr;
+}
+
 // The bounds of `child` in `ancestor`'s coordinates; a 1x1 rectangle at 0,0
 // when they are not related.
 Gdk::Rectangle BoundsIn(Gtk::Widget& child, Gtk::Widget& ancestor);

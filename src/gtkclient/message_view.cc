@@ -115,13 +115,6 @@ class RowWidget : public Gtk::Box {
   std::string msgid_;
 };
 
-// The row widget `w` is part of, nullptr if none.
-RowWidget* RowOf(Gtk::Widget* w) {
-  for (; w; w = w->get_parent())
-    if (auto* row = dynamic_cast<RowWidget*>(w)) return row;
-  return nullptr;
-}
-
 std::string EventText(const ChatLine& line) {
   const std::string who = "<b>" + EscapeMarkup(line.from) + "</b>";
   const std::string detail = line.text.empty() ? "" : " (" + Linkify(line.text) + ")";
@@ -251,8 +244,7 @@ MessageView::MessageView() : Gtk::Box(Gtk::Orientation::VERTICAL) {
   append(scroller_);
   // The message context menu (message_menu.h shows it).
   AttachContextRequest(*list_, [this](double x, double y, bool keyboard) {
-    Gtk::Widget* at = keyboard ? (get_root() ? get_root()->get_focus() : nullptr) : list_->pick(x, y);
-    RowWidget* row = RowOf(at);
+    RowWidget* row = SelfOrAncestor<RowWidget>(keyboard ? FocusIn(*list_) : list_->pick(x, y));
     if (!row || !row->get_visible()) return false;
     Gdk::Rectangle where = BoundsIn(*row, *this);
     if (!keyboard) {

@@ -18,7 +18,7 @@ Sidebar::Sidebar() : Gtk::Box(Gtk::Orientation::VERTICAL) {
   list_.signal_row_selected().connect(sigc::mem_fun(*this, &Sidebar::OnRowSelected));
   append(scroller_);
   AttachContextRequest(list_, [this](double x, double y, bool keyboard) {
-    Gtk::ListBoxRow* row = keyboard ? dynamic_cast<Gtk::ListBoxRow*>(list_.get_focus_child())
+    Gtk::ListBoxRow* row = keyboard ? SelfOrAncestor<Gtk::ListBoxRow>(FocusIn(list_))
                                     : list_.get_row_at_y(static_cast<int>(y));
     int index = row ? row->get_index() : -1;
     if (index < 0 || static_cast<std::size_t>(index) >= row_keys_.size() || row_keys_[index].empty())
