@@ -11,11 +11,18 @@ namespace chatgtk {
 
 // A bin that reports a fixed natural width (>= its child's minimum) and
 // tells when its allocated size changes (GTK 4 has no size-allocate signal).
+// With `rounding_fix`, its height without a width is never below its height
+// for a very large width: GTK 4.8's wrapping GtkLabel can be 1 px off
+// between the two, which GTK reports as a CRITICAL ("minimum height for
+// width ... Expect overlapping widgets").
 class AdaptiveLayout::WidthBin : public Gtk::Widget {
  public:
   // `natural_width` <= 0: the child's own natural width.
-  WidthBin(int natural_width, std::function<void()> on_size)
-      : Glib::ObjectBase("ChatWidthBin"), natural_width_(natural_width), on_size_(std::move(on_size)) {}
+  WidthBin(int natural_width, std::function<void()> on_size, bool rounding_fix = false)
+      : Glib::ObjectBase("ChatWidthBin"),
+        natural_width_(natural_width),
+        rounding_fix_(rounding_fix),
+        on_size_(std::move(on_size)) {}
   ~WidthBin() override {
     if (child_) child_->unparent();
   }
@@ -36,6 +43,12 @@ class AdaptiveLayout::WidthBin : public Gtk::Widget {
     if (child_) child_->measure(orientation, for_size, minimum, natural, minimum_baseline, natural_baseline);
     if (orientation == Gtk::Orientation::HORIZONTAL && natural_width_ > 0)
       natural = std::max(minimum, natural_width_);
+    if (child_ && rounding_fix_ && orientation == Gtk::Orientation::VERTICAL && for_size < 0) {
+      int wide_min = 0, wide_nat = 0, b1 = -1, b2 = -1;
+      child_->measure(orientation, 1 << 20, wide_min, wide_nat, b1, b2);
+      minimum = std::max(minimum, wide_min);
+      natural = std::max(natural, std::max(minimum, wide_nat));
+    }
   }
   void size_allocate_vfunc(int width, int height, int baseline) override {
     if (child_) child_->size_allocate(Gtk::Allocation(0, 0, width, height), baseline);
@@ -49,6 +62,7 @@ class AdaptiveLayout::WidthBin : public Gtk::Widget {
  private:
   Gtk::Widget* child_ = nullptr;
   int natural_width_;
+  bool rounding_fix_;
   std::function<void()> on_size_;
   int width_ = 0, height_ = 0;
 };
@@ -105,6 +119,18 @@ AdaptiveLayout::AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Buil
   };
   wrap_content(members_flap_, kMembersFoldWidth - kSidebarWidth - kMembersWidth);
   wrap_content(sidebar_flap_, kSidebarFoldWidth - kSidebarWidth);
+
+  // The connection banner's text wraps in narrow windows (main_window.ui);
+  // the bin keeps its measured heights consistent (see WidthBin).
+  auto* revealer = builder->get_widget<Gtk::Revealer>("banner_revealer");
+  if (Gtk::Widget* banner = revealer->get_child()) {
+    auto* banner_bin = Gtk::make_managed<WidthBin>(0, nullptr, true);
+    g_object_ref(banner->gobj());
+    revealer->unset_child();
+    banner_bin->SetChild(*banner);
+    g_object_unref(banner->gobj());
+    revealer->set_child(*banner_bin);
+  }
 
   // The header button opens and closes the folded sidebar.
   g_object_bind_property(sidebar_flap_, "reveal-flap", sidebar_toggle_->gobj(), "active",

@@ -38,8 +38,8 @@ class AdaptiveLayout : public sigc::trackable {
   static constexpr int kSidebarFoldWidth = 720;   // px: below, the sidebar overlays
   static constexpr int kMembersFoldWidth = 980;   // px: below, the member panel overlays
 
-  // Takes "sidebar_flap", "members_flap", "sidebar_toggle", "status_label"
-  // and "header_bar" from `builder`, wraps the flaps' contents to set their
+  // Takes "sidebar_flap", "members_flap", "sidebar_toggle", "status_label",
+  // "header_bar" and "banner_revealer" (whose child it wraps) from `builder`, wraps the flaps' contents to set their
   // natural widths and `window`'s child to log its size. `window` and
   // `sidebar` must outlive this object.
   AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Builder>& builder, Sidebar& sidebar);

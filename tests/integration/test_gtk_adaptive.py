@@ -140,7 +140,7 @@ def test_reconnect_now_reconnects_at_once(server, client, gtk):
     # Wait for a long backoff (the 8 s step: 6.4-9.6 s; earlier ones show <= 5).
     deadline = time.monotonic() + 30
     while True:
-        waits = [int(n) for n in re.findall(r"banner: Reconnecting in (\d+) s", c.output())]
+        waits = [int(n) for n in re.findall(r"banner: .*Reconnecting in (\d+) s", c.output())]
         if waits and waits[-1] >= 6:
             break
         assert time.monotonic() < deadline, c.output()
@@ -169,10 +169,14 @@ def test_message_menu_copies_text_and_link(server, client, gtk):
     watcher = client("watcher22", server=srv)
     a = gtk("alice", srv)
     guest_login(a, "alicegtk", watcher)
+    for i in range(30):  # enough lines to fill the view: it sticks to the bottom
+        watcher.send("PRIVMSG #general :filler line %d" % i)
     text = "copy me please https://example.org/copied"
     watcher.send("PRIVMSG #general :" + text)
-    time.sleep(1.0)
-    _, _, _, _, boxes = resize(a, 1000, 700)
+    a.wait_output("layout: width=")
+    time.sleep(1.5)
+    m = list(LAYOUT.finditer(a.output()))[-1]
+    _, _, _, _, boxes = wait_layout(a, int(m.group(1)))
     x, y, w, h = boxes["message_list"]
     # The newest message is the last row, at the bottom of the list.
     a.display.xdotool("mousemove", x + 60, y + h - 14, "click", 3)
