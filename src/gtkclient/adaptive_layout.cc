@@ -103,6 +103,8 @@ AdaptiveLayout::AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Buil
   sidebar_toggle_ = builder->get_widget<Gtk::ToggleButton>("sidebar_toggle");
   status_label_ = builder->get_widget<Gtk::Label>("status_label");
   header_bar_ = builder->get_widget<Gtk::HeaderBar>("header_bar");
+  banner_ = builder->get_widget<Gtk::Box>("banner");
+  banner_icon_ = builder->get_widget<Gtk::Widget>("banner_icon");
 
   // Each flap folds when it is narrower than its flap plus the natural width
   // of its content, which the bins fix: the sidebar below
@@ -193,6 +195,10 @@ void AdaptiveLayout::OnFolded() {
   // buttons only Close (as on phones; GNOME's default layout anyway).
   status_label_->set_visible(!sidebar_folded);
   gtk_header_bar_set_decoration_layout(header_bar_->gobj(), sidebar_folded ? ":close" : nullptr);
+  // The banner's buttons go below its text, which keeps the full width.
+  banner_->set_orientation(sidebar_folded ? Gtk::Orientation::VERTICAL : Gtk::Orientation::HORIZONTAL);
+  banner_->set_spacing(sidebar_folded ? 6 : 12);
+  banner_icon_->set_visible(!sidebar_folded);
 }
 
 void AdaptiveLayout::OnSize() {

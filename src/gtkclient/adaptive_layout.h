@@ -6,7 +6,8 @@
 //   width >= kSidebarFoldWidth  sidebar | messages; members slide over
 //   narrower                    messages only; the sidebar slides over
 //                                (header button or F9); the status button
-//                                shows its dot only, the title bar only Close
+//                                shows its dot only, the title bar only Close,
+//                                the banner its buttons below its text
 // A folded flap covers the messages with a shield; picking a conversation,
 // Escape or a click outside closes it. Nothing is clipped down to 360 px.
 // libadwaita 1.2 has no AdwBreakpoint (1.4): the flaps fold by themselves
@@ -39,7 +40,8 @@ class AdaptiveLayout : public sigc::trackable {
   static constexpr int kMembersFoldWidth = 980;   // px: below, the member panel overlays
 
   // Takes "sidebar_flap", "members_flap", "sidebar_toggle", "status_label",
-  // "header_bar" and "banner_revealer" (whose child it wraps) from `builder`, wraps the flaps' contents to set their
+  // "header_bar", "banner", "banner_icon" and "banner_revealer" (whose child
+  // it wraps) from `builder`, wraps the flaps' contents to set their
   // natural widths and `window`'s child to log its size. `window` and
   // `sidebar` must outlive this object.
   AdaptiveLayout(Gtk::Window& window, const Glib::RefPtr<Gtk::Builder>& builder, Sidebar& sidebar);
@@ -66,6 +68,8 @@ class AdaptiveLayout : public sigc::trackable {
   Gtk::ToggleButton* sidebar_toggle_ = nullptr;
   Gtk::Label* status_label_ = nullptr;
   Gtk::HeaderBar* header_bar_ = nullptr;
+  Gtk::Box* banner_ = nullptr;
+  Gtk::Widget* banner_icon_ = nullptr;
   class WidthBin;
   WidthBin* bin_ = nullptr;  // owned by the window
   bool members_folded_ = false;
