@@ -22,15 +22,21 @@ class AdaptiveLayout::WidthBin : public Gtk::Widget {
       : Glib::ObjectBase("ChatWidthBin"),
         natural_width_(natural_width),
         rounding_fix_(rounding_fix),
-        on_size_(std::move(on_size)) {}
-  ~WidthBin() override {
-    if (child_) child_->unparent();
+        on_size_(std::move(on_size)) {
+    // GTK disposes a widget before gtkmm deletes it: let go of the child
+    // then (GTK warns when a widget is finalized with children left).
+    signal_destroy().connect([this] { Release(); });
   }
+  ~WidthBin() override { Release(); }
   void SetChild(Gtk::Widget& child) {
     child_ = &child;
     child.set_parent(*this);
   }
   void ClearCallback() { on_size_ = nullptr; }
+  void Release() {
+    if (child_) child_->unparent();
+    child_ = nullptr;
+  }
 
  protected:
   Gtk::SizeRequestMode get_request_mode_vfunc() const override {
