@@ -4,12 +4,12 @@
 set -e
 pkgs="build-essential autoconf automake libtool pkg-config autoconf-archive
       libevent-dev libssl-dev libtomlplusplus-dev libdb5.3++-dev libsystemd-dev openssl
-      libgtkmm-4.0-dev libsecret-1-dev libsoup-3.0-dev libturbojpeg0-dev libboost1.81-dev libboost-json1.81-dev
+      libgtkmm-4.0-dev libsecret-1-dev libsoup-3.0-dev libturbojpeg0-dev libadwaita-1-dev libboost1.81-dev libboost-json1.81-dev
       libwslay-dev zlib1g-dev"
 if [ "${1:-build}" = test ]; then
   # debhelper, lintian, desktop-file-utils, appstream: the package test
   # (tests/package/test_package.sh). Xvfb, xdotool, ImageMagick, dbus-x11,
-  # x11-utils, glib-networking (GIO TLS), xclip (a pasted image), python3-gi and
+  # x11-utils, glib-networking (GIO TLS), xclip (clipboard), python3-gi and
   # gir1.2-gtk-4.0 (the drag source of the drop test): chat-gtk's UI tests.
   pkgs="$pkgs libcpputest-dev python3 python3-pytest python3-websocket tmux irssi weechat-curses weechat-headless
         debhelper lintian desktop-file-utils appstream

@@ -2,6 +2,7 @@
 // between the login window, the Session and the main window.
 #include "gtkclient/application.h"
 
+#include <adwaita.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
@@ -69,6 +70,9 @@ int Application::OnLocalOptions(const Glib::RefPtr<Glib::VariantDict>& options) 
 
 void Application::on_startup() {
   Gtk::Application::on_startup();
+  // libadwaita: its widgets (AdwFlap in main_window.ui, the preferences
+  // window), its stylesheet and the style manager (light/dark).
+  adw_init();
   // The profile directories, once, before anything reads or writes them.
   std::string config_dir = Glib::build_filename(Glib::get_user_config_dir(), "chat-gtk");
   data_dir_ = Glib::build_filename(Glib::get_user_data_dir(), "chat-gtk");
@@ -83,6 +87,8 @@ void Application::on_startup() {
   }
   if (opt_server_) settings_.server.host = *opt_server_;
   if (opt_port_) settings_.server.port = *opt_port_;
+  prefs_ = std::make_unique<Preferences>(settings_, [this] { settings_writer_->Write(settings_.Serialize()); });
+  prefs_->ApplyTheme();
 
   add_action("quit", [this] { quit(); });
   set_accel_for_action("app.quit", "<Control>q");
@@ -231,7 +237,7 @@ void Application::OnCertificate(const CertificateProblem& problem) {
 }
 
 void Application::ShowMainWindow() {
-  main_.reset(MainWindow::Create(*session_));
+  main_.reset(MainWindow::Create(*session_, *prefs_));
   main_->signal_log_out.connect([this] {
     // The window emitted this from one of its handlers: tear down later.
     Glib::signal_idle().connect_once([this] { OnLogOut(); });

@@ -22,6 +22,7 @@
 #include "gtkclient/certificate_dialog.h"
 #include "gtkclient/file_writer.h"
 #include "gtkclient/login_window.h"
+#include "gtkclient/preferences.h"
 #include "gtkclient/session.h"
 #include "gtkclient/settings.h"
 
@@ -61,6 +62,7 @@ class Application : public Gtk::Application {
   bool opt_no_tls_ = false;
   std::string data_dir_;
   std::unique_ptr<FileWriter> settings_writer_;
+  std::unique_ptr<Preferences> prefs_;  // over settings_; outlives the windows
   LoginWindow::Request request_;  // the attempt in progress (password kept for the keyring)
   bool online_once_ = false;      // the current Session reached kOnline at least once
   // Declaration order matters: windows die before the Session they show.

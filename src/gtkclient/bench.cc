@@ -78,7 +78,9 @@ int RunBench(Gtk::Application& app, const BenchOptions& o) {
   }
   session->Feed(":srv 366 bench #bench :End of /NAMES list\r\n");
 
-  std::unique_ptr<MainWindow> window(MainWindow::Create(*session));
+  Settings settings;  // defaults, never saved
+  Preferences prefs(settings, nullptr);
+  std::unique_ptr<MainWindow> window(MainWindow::Create(*session, prefs));
   app.add_window(*window);
   window->set_default_size(1000, 700);
   window->present();

@@ -44,6 +44,7 @@ Composer::Composer() : Gtk::Box(Gtk::Orientation::VERTICAL), row_(Gtk::Orientati
   scroller_.add_css_class("composer-frame");
 
   send_button_.set_icon_name("mail-send-symbolic");
+  send_button_.set_name("send_button");
   send_button_.set_tooltip_text("Send (Enter)");
   send_button_.set_valign(Gtk::Align::END);
   send_button_.add_css_class("suggested-action");

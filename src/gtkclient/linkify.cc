@@ -66,6 +66,11 @@ std::size_t UrlLength(std::string_view text, std::size_t pos) {
   return end - pos;
 }
 
+// The href Linkify gives the URL `url`.
+std::string Href(std::string_view url) {
+  return StartsWithAt(url, 0, "www.") ? "https://" + std::string(url) : std::string(url);
+}
+
 }  // namespace
 
 std::string EscapeMarkup(std::string_view text) {
@@ -97,13 +102,18 @@ std::string Linkify(std::string_view text) {
     }
     out += EscapeMarkup(text.substr(plain_start, pos - plain_start));
     std::string_view url = text.substr(pos, len);
-    std::string href = StartsWithAt(url, 0, "www.") ? "https://" + std::string(url) : std::string(url);
-    out += "<a href=\"" + EscapeMarkup(href) + "\">" + EscapeMarkup(url) + "</a>";
+    out += "<a href=\"" + EscapeMarkup(Href(url)) + "\">" + EscapeMarkup(url) + "</a>";
     pos += len;
     plain_start = pos;
   }
   out += EscapeMarkup(text.substr(plain_start));
   return out;
+}
+
+std::string FirstLink(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size(); ++pos)
+    if (std::size_t len = UrlLength(text, pos)) return Href(text.substr(pos, len));
+  return "";
 }
 
 }  // namespace chatgtk

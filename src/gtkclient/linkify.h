@@ -19,6 +19,10 @@ std::string EscapeMarkup(std::string_view text);
 // replacement characters); callers should validate first.
 std::string Linkify(std::string_view text);
 
+// The target of the first link Linkify would make in `text` (so "www."
+// links get "https://"), "" when there is none. For "Copy Link".
+std::string FirstLink(std::string_view text);
+
 }  // namespace chatgtk
 
 #endif  // CHAT_GTKCLIENT_LINKIFY_H_

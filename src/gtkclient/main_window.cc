@@ -4,12 +4,19 @@
 #include <map>
 #include <set>
 
+#include "gtkclient/adaptive_layout.h"
 #include "gtkclient/composer.h"
+#include "gtkclient/connection.h"
+#include "gtkclient/conversation_menu.h"
 #include "gtkclient/dialogs.h"
 #include "gtkclient/files/files_ui.h"
 #include "gtkclient/member_panel.h"
+#include "gtkclient/message_menu.h"
 #include "gtkclient/message_view.h"
+#include "gtkclient/preferences_window.h"
+#include "gtkclient/shortcuts_window.h"
 #include "gtkclient/sidebar.h"
+#include "libchat/notify_policy.h"
 
 namespace chatgtk {
 
@@ -67,7 +74,7 @@ std::string FallbackText(Problem p, const std::string& subject) {
 
 class MainWindow::Impl : public sigc::trackable {
  public:
-  Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& builder, Session& session);
+  Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& builder, Session& session, Preferences& prefs);
   ~Impl();
 
  private:
@@ -90,6 +97,8 @@ class MainWindow::Impl : public sigc::trackable {
 
   MainWindow& window_;
   Session& session_;
+  Preferences& prefs_;
+  const std::string server_;  // Connection::HostPort: mutes are per server
   Gtk::Label* title_ = nullptr;
   Gtk::Label* subtitle_ = nullptr;
   Gtk::Label* status_dot_ = nullptr;
@@ -99,13 +108,17 @@ class MainWindow::Impl : public sigc::trackable {
   Gtk::Label* banner_label_ = nullptr;
   Gtk::Image* banner_icon_ = nullptr;
   Gtk::Button* banner_button_ = nullptr;
+  Gtk::Button* reconnect_button_ = nullptr;
   Gtk::Stack* center_stack_ = nullptr;
-  Gtk::Revealer* members_revealer_ = nullptr;
   Sidebar sidebar_;
   MessageView messages_;
   Composer composer_;
   MemberPanel members_;
   std::unique_ptr<files::FilesUi> files_;  // file sharing; after composer_ (it uses it)
+  // Folds the sidebar and member panel in narrow windows (adaptive_layout.h).
+  std::unique_ptr<AdaptiveLayout> layout_;
+  std::unique_ptr<MessageMenu> message_menu_;            // right click on a message
+  std::unique_ptr<ConversationMenu> conversation_menu_;  // right click in the sidebar
 
   Glib::RefPtr<Gio::SimpleAction> leave_action_, delete_action_, status_action_, members_action_;
   BrowseChannelsDialog* browse_ = nullptr;
@@ -124,8 +137,8 @@ class MainWindow::Impl : public sigc::trackable {
 };
 
 MainWindow::Impl::Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& builder,
-                       Session& session)
-    : window_(window), session_(session) {
+                       Session& session, Preferences& prefs)
+    : window_(window), session_(session), prefs_(prefs), server_(Connection::HostPort(session.address())) {
   LoadCssOnce();
   title_ = builder->get_widget<Gtk::Label>("title_label");
   subtitle_ = builder->get_widget<Gtk::Label>("subtitle_label");
@@ -137,7 +150,9 @@ MainWindow::Impl::Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& bui
   banner_icon_ = builder->get_widget<Gtk::Image>("banner_icon");
   banner_button_ = builder->get_widget<Gtk::Button>("banner_button");
   center_stack_ = builder->get_widget<Gtk::Stack>("center_stack");
-  members_revealer_ = builder->get_widget<Gtk::Revealer>("members_revealer");
+  for (const char* name : {"header_bar", "banner_label", "reconnect_button"})  // AdaptiveLayout's test output
+    builder->get_widget<Gtk::Widget>(name)->set_name(name);
+  reconnect_button_ = builder->get_widget<Gtk::Button>("reconnect_button");
   builder->get_widget<Gtk::Box>("sidebar_slot")->append(sidebar_);
   sidebar_.set_vexpand(true);
   builder->get_widget<Gtk::Box>("messages_slot")->append(messages_);
@@ -150,8 +165,23 @@ MainWindow::Impl::Impl(MainWindow& window, const Glib::RefPtr<Gtk::Builder>& bui
   builder->get_widget<Gtk::Box>("composer_slot")->prepend(files_->widget());
   builder->get_widget<Gtk::Box>("members_slot")->append(members_);
   members_.set_vexpand(true);
+  layout_ = std::make_unique<AdaptiveLayout>(window_, builder, sidebar_);
+  message_menu_ = std::make_unique<MessageMenu>(messages_);
+  conversation_menu_ = std::make_unique<ConversationMenu>(sidebar_, prefs_, server_);
+  sidebar_.SetMutedTest([this](const std::string& key) { return prefs_.IsMuted(server_, key); });
 
   SetupActions();
+  InstallShortcutsWindow(window_);
+  layout_->signal_members_shown.connect([this](bool shown) {
+    members_action_->change_state(shown);
+    if (shown && !active_.empty()) core().RequestMembers(active_);
+  });
+  core().SetNotifyAll(prefs_.notify_level() == chat::client::NotifyLevel::kAll);
+  session_connections_.push_back(prefs_.signal_changed.connect([this] {
+    core().SetNotifyAll(prefs_.notify_level() == chat::client::NotifyLevel::kAll);
+    sidebar_dirty_ = true;
+    ScheduleRefresh();
+  }));
 
   sidebar_.signal_selected.connect(sigc::mem_fun(*this, &Impl::Select));
   messages_.signal_load_older.connect([this](std::string key) { core().LoadOlder(key); });
@@ -287,10 +317,20 @@ void MainWindow::Impl::SetupActions() {
     bool show = false;
     members_action_->get_state(show);
     show = !show;
-    members_action_->change_state(show);
-    members_revealer_->set_reveal_child(show);
-    if (show && !active_.empty()) core().RequestMembers(active_);
+    layout_->SetMembersShown(show);  // signal_members_shown updates the state
   }, false);
+  window_.add_action("preferences", [this] {
+    std::vector<std::pair<std::string, std::string>> conversations;
+    for (const auto& c : core().conversations()) conversations.emplace_back(c->key, c->name);
+    ShowPreferencesWindow(window_, prefs_, server_, conversations);
+  });
+  // "Reconnect now" in the banner: skips the backoff wait (or comes back
+  // from Offline), as choosing Online in the status menu does.
+  window_.add_action("reconnect-now", [this] {
+    core().ReconnectNow(NowMs());
+    UpdateStatus();
+    UpdateBanner();
+  });
 
   // Previous/next conversation in sidebar order (channels, then direct).
   auto step = [this](int delta) {
@@ -318,6 +358,7 @@ void MainWindow::Impl::SetupActions() {
   add("<Control>j", "win.browse-channels");
   add("<Control>d", "win.new-direct");
   add("<Control>m", "win.show-members");
+  add("<Control>comma", "win.preferences");
   window_.add_controller(shortcuts);
   // Conversation switching must win over the composer's own Ctrl+PgUp/PgDn
   // (GtkTextView moves the cursor with them): capture phase.
@@ -444,7 +485,7 @@ void MainWindow::Impl::Select(const std::string& key) {
   switched_ = true;
   chose_initial_ = true;
   core().SetActive(key);
-  if (members_revealer_->get_reveal_child() && !key.empty()) core().RequestMembers(key);
+  if (layout_->MembersShown() && !key.empty()) core().RequestMembers(key);
   Refresh();
 }
 
@@ -559,9 +600,12 @@ void MainWindow::Impl::UpdateBanner() {
     icon = "dialog-warning-symbolic";
   }
   banner_button_->set_visible(has_problem);
+  reconnect_button_->set_visible(state == ConnState::kReconnectWait || state == ConnState::kOffline);
   banner_icon_->set_from_icon_name(icon);
   banner_label_->set_text(text);
-  banner_label_->set_tooltip_text(text);  // the label ellipsizes in narrow windows
+  banner_label_->set_tooltip_text(text);
+  // For the UI tests (G_MESSAGES_DEBUG=chat-gtk), like notifications.
+  if (!text.empty()) g_log("chat-gtk", G_LOG_LEVEL_DEBUG, "banner: %s", text.c_str());
   banner_revealer_->set_reveal_child(!text.empty());
 }
 
@@ -599,6 +643,11 @@ void MainWindow::Impl::Notify(const std::string& key, const ChatLine& line) {
   auto app = window_.get_application();
   const Conversation* conv = core().Find(key);
   if (!app || !conv) return;
+  if (!chat::client::ShouldNotify(prefs_.notify_level(), prefs_.IsMuted(server_, key), line.mention,
+                                  conv->kind == Conversation::Kind::kDirect)) {
+    g_log("chat-gtk", G_LOG_LEVEL_DEBUG, "notification suppressed: %s", key.c_str());
+    return;
+  }
   std::string title = conv->kind == Conversation::Kind::kDirect
                           ? line.from
                           : line.from + " in " + conv->name;
@@ -625,14 +674,14 @@ std::vector<std::string> MainWindow::Impl::KnownNicks() {
   return nicks;
 }
 
-MainWindow* MainWindow::Create(Session& session) {
+MainWindow* MainWindow::Create(Session& session, Preferences& prefs) {
   auto builder = Gtk::Builder::create_from_resource(kResource);
-  return Gtk::Builder::get_widget_derived<MainWindow>(builder, "main_window", session);
+  return Gtk::Builder::get_widget_derived<MainWindow>(builder, "main_window", session, prefs);
 }
 
 MainWindow::MainWindow(BaseObjectType* cobject, const Glib::RefPtr<Gtk::Builder>& builder,
-                       Session& session)
-    : Gtk::ApplicationWindow(cobject), impl_(std::make_unique<Impl>(*this, builder, session)) {}
+                       Session& session, Preferences& prefs)
+    : Gtk::ApplicationWindow(cobject), impl_(std::make_unique<Impl>(*this, builder, session, prefs)) {}
 
 MainWindow::~MainWindow() = default;
 

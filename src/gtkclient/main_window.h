@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "gtkclient/preferences.h"
 #include "gtkclient/session.h"
 
 namespace chatgtk {
@@ -18,13 +19,13 @@ namespace chatgtk {
 class MainWindow : public Gtk::ApplicationWindow {
  public:
   // Builds the window from the "/dev/chatd/ChatGtk/ui/main_window.ui"
-  // resource. `session` must outlive the window. The caller owns the result
-  // (delete it, or hand it to Gtk::manage / the Application).
-  static MainWindow* Create(Session& session);
+  // resource. `session` and `prefs` must outlive the window. The caller
+  // owns the result (delete it, or hand it to Gtk::manage / the Application).
+  static MainWindow* Create(Session& session, Preferences& prefs);
 
   // Needed by Gtk::Builder::get_widget_derived; use Create().
   MainWindow(BaseObjectType* cobject, const Glib::RefPtr<Gtk::Builder>& builder,
-             Session& session);
+             Session& session, Preferences& prefs);
   ~MainWindow() override;
 
   // The user chose "Log out": the Application destroys the window and the

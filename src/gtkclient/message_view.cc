@@ -4,9 +4,11 @@
 #include <utility>
 
 #include "gtkclient/a11y.h"
+#include "gtkclient/context_menu.h"
 #include "gtkclient/files/file_card.h"
 #include "gtkclient/linkify.h"
 #include "gtkclient/nick_color.h"
+#include "libchat/quiet_events.h"
 
 namespace chatgtk {
 
@@ -91,7 +93,14 @@ class RowWidget : public Gtk::Box {
     body_.set_markup(row.markup);
     card_.Bind(row.file_tag, row.link);
     body_.set_tooltip_text(row.header ? "" : row.tooltip);
+    // A collapsed join/quit keeps only its day separator (quiet_events.h).
+    if (row.hidden) header_.set_visible(false);
+    body_row_.set_visible(!row.hidden);
+    set_visible(!row.hidden || !row.day.empty());
+    msgid_ = row.msgid;
   }
+
+  MessageRef Ref() const { return MessageRef{body_.get_text(), msgid_}; }
 
  private:
   Gtk::Label day_;
@@ -103,6 +112,7 @@ class RowWidget : public Gtk::Box {
   Gtk::Image pending_icon_;
   Gtk::Label pending_label_;
   files::FileCard card_;
+  std::string msgid_;
 };
 
 std::string EventText(const ChatLine& line) {
@@ -157,6 +167,7 @@ MessageRow BuildMessageRow(const ChatLine* prev, const ChatLine& line, const Gli
   row.pending = line.pending;
   if (!line.waiting_for.empty()) row.status = "will be delivered when " + line.waiting_for + " is back";
   row.mention = line.mention;
+  row.msgid = line.msgid;
   if (IsMessage(line)) {
     row.type = MessageRow::Type::kMessage;
     row.notice = line.kind == ChatLine::Kind::kNotice;
@@ -180,15 +191,29 @@ MessageRow BuildMessageRow(const ChatLine* prev, const ChatLine& line, const Gli
   return row;
 }
 
+namespace {
+
+// BuildMessageRow for lines[i], with joins and quits collapsed into one
+// quiet line per run (libchat/quiet_events.h).
+MessageRow BuildRowAt(const std::deque<ChatLine>& lines, std::size_t i, const Glib::DateTime& now) {
+  MessageRow row = BuildMessageRow(i > 0 ? &lines[i - 1] : nullptr, lines[i], now);
+  const chat::client::QuietRun run = chat::client::DescribeQuietRun(lines, i);
+  row.hidden = run.hidden;
+  if (!run.hidden && !run.summary.empty()) {
+    row.markup = EscapeMarkup(run.summary) + "  <span size=\"small\">" + row.time + "</span>";
+    // For the UI tests (G_MESSAGES_DEBUG=chat-gtk).
+    g_log("chat-gtk", G_LOG_LEVEL_DEBUG, "quiet line: %s", run.summary.c_str());
+  }
+  return row;
+}
+
+}  // namespace
+
 std::vector<MessageRow> BuildMessageRows(const Conversation& conv, int64_t now_s) {
   std::vector<MessageRow> rows;
   rows.reserve(conv.lines.size());
   const Glib::DateTime now = Glib::DateTime::create_now_local(now_s);
-  const ChatLine* prev = nullptr;
-  for (const ChatLine& line : conv.lines) {
-    rows.push_back(BuildMessageRow(prev, line, now));
-    prev = &line;
-  }
+  for (std::size_t i = 0; i < conv.lines.size(); ++i) rows.push_back(BuildRowAt(conv.lines, i, now));
   return rows;
 }
 
@@ -217,6 +242,18 @@ MessageView::MessageView() : Gtk::Box(Gtk::Orientation::VERTICAL) {
     if (at_bottom_) ScrollToBottom();
   });
   append(scroller_);
+  // The message context menu (message_menu.h shows it).
+  AttachContextRequest(*list_, [this](double x, double y, bool keyboard) {
+    RowWidget* row = SelfOrAncestor<RowWidget>(keyboard ? FocusIn(*list_) : list_->pick(x, y));
+    if (!row || !row->get_visible()) return false;
+    Gdk::Rectangle where = BoundsIn(*row, *this);
+    if (!keyboard) {
+      double vx = 0, vy = 0;
+      list_->translate_coordinates(*this, x, y, vx, vy);
+      where = Gdk::Rectangle(static_cast<int>(vx), static_cast<int>(vy), 1, 1);
+    }
+    return signal_context_menu.emit(row->Ref(), where);
+  });
 }
 
 MessageView::~MessageView() { older_idle_.disconnect(); }
@@ -288,21 +325,27 @@ void MessageView::Update(const Conversation& conv, int64_t now_s) {
       store_->splice(0, static_cast<guint>(stale_), {});
       stale_ = 0;
       // The new first line has no predecessor now (its day label shows).
-      if (prefix > 0) store_->splice(0, 1, {RowItem::Create(BuildMessageRow(nullptr, lines[0], now))});
+      if (prefix > 0) store_->splice(0, 1, {RowItem::Create(BuildRowAt(lines, 0, now))});
     }
   } else if (prefix == 0 && old_n > 0) {
     loading_older_ = false;  // older lines arrived at the top: that request is answered
   }
+  // A collapsed run (quiet_events.h): the row before the change shows or
+  // hides with the line after it, and the summary row of a run continuing
+  // past the change counts the changed lines (at most kMaxQuietRun rows).
+  if (prefix > 0 && chat::client::IsQuietEvent(lines[prefix - 1])) --prefix;
+  for (std::size_t k = 0; k < chat::client::kMaxQuietRun && suffix > 1 &&
+                          chat::client::IsQuietEvent(lines[new_n - suffix]) &&
+                          chat::client::IsQuietEvent(lines[new_n - suffix + 1]);
+       ++k)
+    --suffix;
   // Rebuild [prefix, new_n - suffix) and the line after it, whose grouping
   // and day label depend on the line before it.
   const std::size_t end = new_n - suffix + (suffix > 0 ? 1 : 0);
   const std::size_t removed = old_n - prefix - suffix + (suffix > 0 ? 1 : 0);
   std::vector<Glib::RefPtr<Glib::Object>> added;
   added.reserve(end - prefix);
-  for (std::size_t i = prefix; i < end; ++i) {
-    const ChatLine* prev = i > 0 ? &lines[i - 1] : nullptr;
-    added.push_back(RowItem::Create(BuildMessageRow(prev, lines[i], now)));
-  }
+  for (std::size_t i = prefix; i < end; ++i) added.push_back(RowItem::Create(BuildRowAt(lines, i, now)));
   store_->splice(static_cast<guint>(stale_ + prefix), static_cast<guint>(removed), added);
   revs_.erase(revs_.begin() + static_cast<std::ptrdiff_t>(prefix),
               revs_.begin() + static_cast<std::ptrdiff_t>(old_n - suffix));

@@ -39,11 +39,17 @@ struct MessageRow {
   bool notice = false;
   std::string file_tag;  // +chatd.dev/file value: a file card is shown (files/file_card.h)
   std::string link;      // the message text when file_tag is set: the file's URL
+  std::string msgid;     // the server's msgid ("" unknown): the context menu's Copy Message ID
+  // A join/part/quit/nick that is not the last of its run
+  // (libchat/quiet_events.h): only its day separator (if any) shows; the
+  // run's last row shows the summary in `markup`.
+  bool hidden = false;
 
   bool operator==(const MessageRow& o) const {
     return type == o.type && day == o.day && header == o.header && nick == o.nick && time == o.time &&
            markup == o.markup && pending == o.pending && status == o.status && mention == o.mention &&
-           notice == o.notice && tooltip == o.tooltip && file_tag == o.file_tag;
+           notice == o.notice && tooltip == o.tooltip && file_tag == o.file_tag && msgid == o.msgid &&
+           hidden == o.hidden;
   }
 };
 
@@ -52,6 +58,13 @@ struct MessageRow {
 // `now` decides "Today"/"Yesterday". Pure apart from the local time zone.
 MessageRow BuildMessageRow(const chat::client::ChatLine* prev, const chat::client::ChatLine& line,
                            const Glib::DateTime& now);
+// What the context menu acts on (message_menu.h): the row's shown text
+// (UTF-8, no markup) and the line's msgid ("" unknown).
+struct MessageRef {
+  std::string text;
+  std::string msgid;
+};
+
 // All rows of a conversation, one per line; `now_s` in Unix seconds.
 std::vector<MessageRow> BuildMessageRows(const chat::client::Conversation& conv, int64_t now_s);
 
@@ -68,6 +81,10 @@ class MessageView : public Gtk::Box {
 
   // The user scrolled to the top of `key` and older history may exist.
   sigc::signal<void(std::string)> signal_load_older;
+  // The user asked for a message's context menu (right click, Menu key,
+  // Shift+F10) pointing at `where` (MessageView coordinates). Returns
+  // whether a menu was shown (message_menu.h connects it).
+  sigc::signal<bool(MessageRef, Gdk::Rectangle)> signal_context_menu;
 
  private:
   void Update(const chat::client::Conversation& conv, int64_t now_s);

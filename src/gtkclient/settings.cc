@@ -9,6 +9,8 @@ namespace chatgtk {
 namespace {
 
 constexpr char kGroup[] = "login";
+constexpr char kPrefs[] = "preferences";
+constexpr const char* kThemeNames[] = {"system", "light", "dark"};  // by Settings::Theme
 
 }  // namespace
 
@@ -38,6 +40,19 @@ Settings Settings::Load(const std::string& path) {
   try {
     settings.remember_password = file->get_boolean(kGroup, "remember-password");
   } catch (const Glib::Error&) {}
+  try {
+    if (auto level = chat::client::ParseNotifyLevel(file->get_string(kPrefs, "notifications").raw()))
+      settings.notify = *level;
+  } catch (const Glib::Error&) {}
+  try {
+    std::string theme = file->get_string(kPrefs, "theme");
+    for (int i = 0; i < 3; ++i)
+      if (theme == kThemeNames[i]) settings.theme = static_cast<Theme>(i);
+  } catch (const Glib::Error&) {}
+  try {
+    for (const Glib::ustring& key : file->get_string_list(kPrefs, "muted"))
+      if (!key.empty()) settings.muted.insert(key.raw());
+  } catch (const Glib::Error&) {}
   return settings;
 }
 
@@ -49,6 +64,10 @@ std::string Settings::Serialize() const {
   file->set_string(kGroup, "username", username);
   file->set_boolean(kGroup, "guest", guest);
   file->set_boolean(kGroup, "remember-password", remember_password);
+  file->set_string(kPrefs, "notifications", std::string(chat::client::NotifyLevelName(notify)));
+  file->set_string(kPrefs, "theme", kThemeNames[static_cast<int>(theme)]);
+  std::vector<Glib::ustring> keys(muted.begin(), muted.end());
+  file->set_string_list(kPrefs, "muted", keys);
   return file->to_data();
 }
 

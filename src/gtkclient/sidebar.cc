@@ -1,6 +1,7 @@
 #include "gtkclient/sidebar.h"
 
 #include "gtkclient/a11y.h"
+#include "gtkclient/context_menu.h"
 
 namespace chatgtk {
 
@@ -16,6 +17,20 @@ Sidebar::Sidebar() : Gtk::Box(Gtk::Orientation::VERTICAL) {
   SetAccessibleLabel(list_, "Conversations");
   list_.signal_row_selected().connect(sigc::mem_fun(*this, &Sidebar::OnRowSelected));
   append(scroller_);
+  AttachContextRequest(list_, [this](double x, double y, bool keyboard) {
+    Gtk::ListBoxRow* row = keyboard ? SelfOrAncestor<Gtk::ListBoxRow>(FocusIn(list_))
+                                    : list_.get_row_at_y(static_cast<int>(y));
+    int index = row ? row->get_index() : -1;
+    if (index < 0 || static_cast<std::size_t>(index) >= row_keys_.size() || row_keys_[index].empty())
+      return false;
+    Gdk::Rectangle where = BoundsIn(*row, *this);
+    if (!keyboard) {
+      double sx = 0, sy = 0;
+      list_.translate_coordinates(*this, x, y, sx, sy);
+      where = Gdk::Rectangle(static_cast<int>(sx), static_cast<int>(sy), 1, 1);
+    }
+    return signal_context_menu.emit(row_keys_[index], where);
+  });
 }
 
 void Sidebar::Update(const chat::client::Core& core) {
@@ -57,9 +72,16 @@ void Sidebar::Update(const chat::client::Core& core) {
       name->set_xalign(0);
       name->set_hexpand(true);
       name->set_ellipsize(Pango::EllipsizeMode::END);
-      if (kind == Conversation::Kind::kChannel && !conv->joined) name->add_css_class("dim-label");
+      const bool muted = is_muted_ && is_muted_(conv->key);
+      if ((kind == Conversation::Kind::kChannel && !conv->joined) || muted) name->add_css_class("dim-label");
       box->append(*name);
-      if (conv->unread > 0) {
+      if (muted) {
+        auto* bell = Gtk::make_managed<Gtk::Image>();
+        bell->set_from_icon_name("notifications-disabled-symbolic");
+        bell->add_css_class("dim-label");
+        box->append(*bell);
+      }
+      if (conv->unread > 0 && !muted) {
         auto* badge = Gtk::make_managed<Gtk::Label>(
             conv->unread > 99 ? std::string("99+") : std::to_string(conv->unread));
         badge->add_css_class("unread-badge");
@@ -68,12 +90,13 @@ void Sidebar::Update(const chat::client::Core& core) {
         box->append(*badge);
         name->add_css_class("unread");
       }
-      if (conv->mentions > 0) name->add_css_class("mentioned");
+      if (conv->mentions > 0 && !muted) name->add_css_class("mentioned");
       auto* row = Gtk::make_managed<Gtk::ListBoxRow>();
       row->set_child(*box);
       std::string accessible = conv->name;
       if (conv->unread > 0) accessible += ", " + std::to_string(conv->unread) + " unread";
       if (conv->mentions > 0) accessible += ", mentioned";
+      if (muted) accessible += ", muted";
       SetAccessibleLabel(*row, accessible);
       row->set_tooltip_text(conv->topic.empty() ? conv->name : conv->name + "\n" + conv->topic);
       list_.append(*row);

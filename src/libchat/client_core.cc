@@ -435,6 +435,20 @@ void Core::GoOffline(std::string_view quit_message) {
   d.SetState(ConnState::kOffline);
 }
 
+void Core::ReconnectNow(int64_t now_ms) {
+  Impl& d = *impl_;
+  d.now_ms = now_ms;
+  if (d.state == ConnState::kReconnectWait) {
+    d.backoff_ms = kMinBackoffMs;
+    d.SetState(ConnState::kConnecting);
+    d.host->Connect();
+  } else if (d.state == ConnState::kOffline && d.started) {
+    SetPresence(d.presence == Presence::kOffline ? Presence::kOnline : d.presence, d.away_message);
+  }
+}
+
+void Core::SetNotifyAll(bool all) { impl_->notify_all = all; }
+
 void Core::OnConnected(int64_t now_ms) {
   Impl& d = *impl_;
   d.now_ms = now_ms;

@@ -167,8 +167,9 @@ class Host {
   virtual void OnTypingChanged(std::string_view key) = 0;
   virtual void OnChannelList(const std::vector<ChannelListEntry>& entries) = 0;
   // A mention, or a direct message, from someone else arrived live (not
-  // history): the host shows a desktop notification unless the window is
-  // focused on that conversation.
+  // history); with Core::SetNotifyAll(true) any message from someone else.
+  // The host shows a desktop notification unless the window is focused on
+  // that conversation or its policy (libchat/notify_policy.h) says no.
   virtual void OnNotify(std::string_view key, const ChatLine& line) = 0;
 
   // --- File sharing (doc/files.md). Optional: the defaults ignore them.
@@ -203,6 +204,14 @@ class Core {
   // The user chose Offline: QUIT (with `quit_message`), Host::Disconnect,
   // kOffline, no reconnect.
   void GoOffline(std::string_view quit_message = "Going offline");
+  // "Reconnect now": while kReconnectWait, connects at once instead of at
+  // reconnect_at_ms() and resets the backoff; after GoOffline (kOffline,
+  // once started) connects again as SetPresence(kOnline) does. Does nothing
+  // while connecting or online.
+  void ReconnectNow(int64_t now_ms);
+  // Host::OnNotify for every live message from someone else (true), or only
+  // for mentions and direct messages (false, the default).
+  void SetNotifyAll(bool all);
   // Host events.
   void OnConnected(int64_t now_ms);
   void OnData(std::string_view bytes, int64_t now_ms);   // any chunking

@@ -73,6 +73,7 @@ struct Core::Impl {
   std::string away_message;
   std::string nick, account;
   bool is_admin = false;
+  bool notify_all = false;  // SetNotifyAll: OnNotify for every live message from others
 
   // Connection.
   irc::LineFramer framer;

@@ -168,7 +168,7 @@ void Core::Impl::CountUnread(Conversation* c, const ChatLine& line, bool live) {
     if (line.mention || direct) ++c->mentions;
     host->OnConversationsChanged();
   }
-  if (live && (line.mention || direct)) host->OnNotify(c->key, line);
+  if (live && (notify_all || line.mention || direct)) host->OnNotify(c->key, line);
 }
 
 void Core::Impl::ScheduleMemberRefresh(Conversation* c) {

@@ -367,6 +367,46 @@ TEST(ClientCore, GoOfflineQuitsAndStaysOffline) {
   LONGS_EQUAL(2, host.connects);
 }
 
+TEST(ClientCore, ReconnectNowSkipsTheBackoffWait) {
+  Connect(*core, host, kAllCaps, 0);
+  core->OnDisconnected("x", 0);
+  core->Tick(core->reconnect_at_ms());
+  core->OnConnectFailed("x", core->reconnect_at_ms());  // backoff now 2 s or more
+  CHECK_TRUE(core->state() == ConnState::kReconnectWait);
+  const int64_t now = core->reconnect_at_ms() - 1500;
+  const int connects = host.connects;
+  core->ReconnectNow(now);
+  LONGS_EQUAL(connects + 1, host.connects);
+  CHECK_TRUE(core->state() == ConnState::kConnecting);
+  core->OnConnectFailed("x", now);  // the backoff was reset: the next wait is ~1 s
+  CHECK_TRUE(core->reconnect_at_ms() - now <= Core::kMinBackoffMs * 12 / 10);
+  // Connecting or online: nothing to do.
+  core->Tick(core->reconnect_at_ms());
+  core->ReconnectNow(core->reconnect_at_ms());
+  LONGS_EQUAL(connects + 2, host.connects);
+}
+
+TEST(ClientCore, ReconnectNowAfterGoOfflineComesBackOnline) {
+  Connect(*core, host);
+  core->GoOffline();
+  core->ReconnectNow(5000);
+  LONGS_EQUAL(2, host.connects);
+  CHECK_TRUE(core->state() == ConnState::kConnecting);
+  CHECK_TRUE(core->presence() == Presence::kOnline);
+}
+
+TEST(ClientCore, NotifyAllReportsEveryLiveMessageFromOthers) {
+  Connect(*core, host);
+  JoinGeneral(*core);
+  Feed(*core, {"@msgid=a :bob!b@h PRIVMSG #general :plain"});
+  CHECK_TRUE(host.notifies.empty());
+  core->SetNotifyAll(true);
+  Feed(*core, {"@msgid=b :bob!b@h PRIVMSG #general :plain again",
+               "@msgid=c :me!u@h PRIVMSG #general :my own"});
+  LONGS_EQUAL(1, host.notifies.size());
+  STRCMP_EQUAL("plain again", host.notifies[0].second.text.c_str());
+}
+
 // ---------------------------------------------------------------- outbox
 
 TEST(ClientCore, SendTextShowsPendingAndSendsWithLabel) {

@@ -5,6 +5,7 @@
 #include "CppUTest/TestHarness.h"
 
 using chatgtk::EscapeMarkup;
+using chatgtk::FirstLink;
 using chatgtk::Linkify;
 using chatgtk::NickColor;
 
@@ -43,6 +44,13 @@ TEST(Linkify, NoLinkInsideWordsOrForBareScheme) {
 TEST(Linkify, QuotesEndTheUrlSoMarkupCannotBreakOut) {
   STRCMP_EQUAL("<a href=\"https://a.b/\">https://a.b/</a>&quot;&gt;&lt;b&gt;",
                Linkify("https://a.b/\"><b>").c_str());
+}
+
+TEST(Linkify, FirstLinkIsTheFirstHref) {
+  STRCMP_EQUAL("https://a.example/x", FirstLink("see https://a.example/x, and http://b.example").c_str());
+  STRCMP_EQUAL("https://www.example.org", FirstLink("(www.example.org)").c_str());
+  STRCMP_EQUAL("", FirstLink("no link here: xhttp://a.b https://").c_str());
+  STRCMP_EQUAL("", FirstLink("").c_str());
 }
 
 TEST_GROUP(NickColor){};
